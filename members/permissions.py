@@ -1,0 +1,119 @@
+"""Who may do what: the one place that decides. Views and templates ask these predicates.
+
+Each predicate takes the acting user first and the object second, and answers a plain bool.
+Roles: a Global admin and a coach are network-level (flags on the person); an organizer is
+an active membership with the organizer role in one chapter.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from allauth.mfa.models import Authenticator
+
+from .enums import MembershipRole, MembershipStatus
+
+if TYPE_CHECKING:
+    from chapters.models import Chapter
+
+    from .models import User
+
+
+def _signed_in(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def has_mfa(user: User) -> bool:
+    """Whether the person has a second factor (TOTP) set up."""
+    if not _signed_in(user):
+        return False
+    cached = getattr(user, "_has_mfa", None)
+    if cached is None:
+        cached = Authenticator.objects.filter(
+            user=user, type=Authenticator.Type.TOTP
+        ).exists()
+        user._has_mfa = cached
+    return cached
+
+
+def is_global_admin(user: User) -> bool:
+    return _signed_in(user) and user.is_global_admin
+
+
+def is_coach(user: User) -> bool:
+    return _signed_in(user) and user.is_coach
+
+
+def organizer_chapter_ids(user: User) -> frozenset[int]:
+    """The chapters this person organizes, read once per request."""
+    if not _signed_in(user):
+        return frozenset()
+    cached = getattr(user, "_organizer_chapter_ids", None)
+    if cached is None:
+        from .models import Membership
+
+        cached = frozenset(
+            Membership.objects.filter(
+                user=user, status=MembershipStatus.ACTIVE, role=MembershipRole.ORGANIZER
+            ).values_list("chapter_id", flat=True)
+        )
+        user._organizer_chapter_ids = cached
+    return cached
+
+
+def has_elevated_role(user: User) -> bool:
+    """Organizers, coaches and Global admins must use a second factor."""
+    return is_global_admin(user) or is_coach(user) or bool(organizer_chapter_ids(user))
+
+
+def is_organizer(user: User, chapter: Chapter) -> bool:
+    return chapter.pk in organizer_chapter_ids(user)
+
+
+def may_edit_chapter(user: User, chapter: Chapter) -> bool:
+    """The chapter's page: its organizers and Global admins."""
+    return has_mfa(user) and (is_organizer(user, chapter) or is_global_admin(user))
+
+
+def may_manage_members(user: User, chapter: Chapter) -> bool:
+    """See and decide on members and join requests: only that chapter's organizers."""
+    return has_mfa(user) and is_organizer(user, chapter)
+
+
+def may_see_member_counts(user: User, chapter: Chapter) -> bool:
+    """Counts, never names: organizers of the chapter and Global admins."""
+    return has_mfa(user) and (is_organizer(user, chapter) or is_global_admin(user))
+
+
+def may_edit_policy(user: User, chapter: Chapter | None) -> bool:
+    """A chapter's policy: its organizers. The network baseline: Global admins."""
+    if chapter is None:
+        return has_mfa(user) and is_global_admin(user)
+    return has_mfa(user) and is_organizer(user, chapter)
+
+
+def may_manage_sessions(user: User, chapter: Chapter) -> bool:
+    """Schedule, edit, cancel onboarding sessions, see sign-ups, check people in."""
+    return has_mfa(user) and is_organizer(user, chapter)
+
+
+def may_change_chapter_status(user: User) -> bool:
+    """Dormant, graduated, closed: the directory's truth is kept by Global admins."""
+    return has_mfa(user) and is_global_admin(user)
+
+
+def may_manage_partners(user: User) -> bool:
+    return has_mfa(user) and is_global_admin(user)
+
+
+def may_review_applications(user: User) -> bool:
+    """The Chapter Development Program queue, coach assignment, launch."""
+    return has_mfa(user) and is_global_admin(user)
+
+
+def may_coach(user: User) -> bool:
+    return has_mfa(user) and is_coach(user)
+
+
+def may_read_audit_log(user: User) -> bool:
+    return has_mfa(user) and is_global_admin(user)
