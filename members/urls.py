@@ -6,4 +6,5 @@ app_name = "members"
 
 urlpatterns = [
     path("me/", views.me, name="me"),
+    path("chapters/<slug:slug>/join/", views.join, name="join"),
 ]

@@ -13,3 +13,13 @@ def me(request: HttpRequest) -> HttpResponse:
         request, "members/me.html",
         {"memberships": memberships, "has_mfa": has_mfa(request.user)},
     )
+
+
+def join(request: HttpRequest, slug: str) -> HttpResponse:
+    """Ask to join a chapter (the membership work fills this in)."""
+    from django.shortcuts import get_object_or_404
+
+    from chapters.models import Chapter
+
+    chapter = get_object_or_404(Chapter.objects.listed(), slug=slug)
+    return render(request, "members/join.html", {"chapter": chapter})

@@ -41,6 +41,8 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # The network this deployment serves: its name and texts are configuration.
 NETWORK_NAME = os.environ.get("NETWORK_NAME", "Tech Workers Coalition")
 NETWORK_SHORT_NAME = os.environ.get("NETWORK_SHORT_NAME", "TWC")
+# The public address of this deployment, for links in emails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "https://example.org").rstrip("/")
 NETWORK_CONTACT_EMAIL = os.environ.get("NETWORK_CONTACT_EMAIL", "hello@example.org")
 # Optional online map tiles; without them the map uses the vendored world outline.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
@@ -64,6 +66,7 @@ INSTALLED_APPS = [
     "members",
     "chapters",
     "onboarding",
+    "audit",
 ]
 
 MIDDLEWARE = [

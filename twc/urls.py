@@ -16,6 +16,7 @@ urlpatterns = [
     path("sessions/", include("onboarding.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("audit/", include("audit.urls")),
     path("healthz", views.healthz, name="healthz"),
     path(
         "sitemap.xml", sitemap, {"sitemaps": {"chapters": ChapterSitemap}},

@@ -1,0 +1,29 @@
+"""A person's data across apps: what they can download, and what deleting them erases.
+
+Each app that holds personal data has a `privacy.py` with two functions:
+    export(user) -> dict   # JSON-serializable, only this person's data
+    erase(user) -> None    # remove or anonymise this person's data (keep anonymous counts)
+They are listed here, so nothing is forgotten when a new app stores personal data.
+"""
+
+from importlib import import_module
+
+PRIVACY_MODULES = ["members.privacy_members", "onboarding.privacy", "cdp.privacy"]
+
+
+def _modules():
+    for name in PRIVACY_MODULES:
+        try:
+            yield name.split(".")[0], import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name not in (name, name.split(".")[0]):
+                raise
+
+
+def export_personal_data(user) -> dict:
+    return {app: module.export(user) for app, module in _modules()}
+
+
+def erase_personal_data(user) -> None:
+    for _app, module in _modules():
+        module.erase(user)
