@@ -19,6 +19,9 @@ class AuditAction(models.TextChoices):
     POLICY_CHANGED = "policy.changed", _("Membership policy changed")
     SESSION_CANCELLED = "session.cancelled", _("Onboarding session cancelled")
     ACCOUNT_DELETED = "account.deleted", _("Account deleted")
+    MILESTONE_VERIFIED = "milestone.verified", _("Milestone verified")
+    PARTNER_CHANGED = "partner.changed", _("Partner organization changed")
+    SESSION_CHANGED = "session.changed", _("Onboarding session scheduled or changed")
 
 
 class AuditEvent(models.Model):

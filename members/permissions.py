@@ -70,9 +70,21 @@ def is_organizer(user: User, chapter: Chapter) -> bool:
     return chapter.pk in organizer_chapter_ids(user)
 
 
+# ---------------------------------------------------------------------------------------
+# Directory: chapter pages, status, partners.
+# (Each section below belongs to one part of the product; add a predicate inside its own
+# section so that parallel work on other parts does not touch the same lines.)
+# ---------------------------------------------------------------------------------------
+
+
 def may_edit_chapter(user: User, chapter: Chapter) -> bool:
     """The chapter's page: its organizers and Global admins."""
     return has_mfa(user) and (is_organizer(user, chapter) or is_global_admin(user))
+
+
+# ---------------------------------------------------------------------------------------
+# Membership: policies, join requests, member lists.
+# ---------------------------------------------------------------------------------------
 
 
 def may_manage_members(user: User, chapter: Chapter) -> bool:
@@ -92,9 +104,19 @@ def may_edit_policy(user: User, chapter: Chapter | None) -> bool:
     return has_mfa(user) and is_organizer(user, chapter)
 
 
+# ---------------------------------------------------------------------------------------
+# Onboarding: sessions and registrations.
+# ---------------------------------------------------------------------------------------
+
+
 def may_manage_sessions(user: User, chapter: Chapter) -> bool:
     """Schedule, edit, cancel onboarding sessions, see sign-ups, check people in."""
     return has_mfa(user) and is_organizer(user, chapter)
+
+
+# ---------------------------------------------------------------------------------------
+# Directory, network level: the directory's truth and the partner list.
+# ---------------------------------------------------------------------------------------
 
 
 def may_change_chapter_status(user: User) -> bool:
@@ -106,6 +128,11 @@ def may_manage_partners(user: User) -> bool:
     return has_mfa(user) and is_global_admin(user)
 
 
+# ---------------------------------------------------------------------------------------
+# Chapter Development Program: applications, coaching, launch.
+# ---------------------------------------------------------------------------------------
+
+
 def may_review_applications(user: User) -> bool:
     """The Chapter Development Program queue, coach assignment, launch."""
     return has_mfa(user) and is_global_admin(user)
@@ -113,6 +140,11 @@ def may_review_applications(user: User) -> bool:
 
 def may_coach(user: User) -> bool:
     return has_mfa(user) and is_coach(user)
+
+
+# ---------------------------------------------------------------------------------------
+# Audit log.
+# ---------------------------------------------------------------------------------------
 
 
 def may_read_audit_log(user: User) -> bool:

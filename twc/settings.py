@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "members",
     "chapters",
     "onboarding",
+    "cdp",
     "audit",
 ]
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("chapters.urls")),
     path("", include("members.urls")),
     path("sessions/", include("onboarding.urls")),
+    path("", include("cdp.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("audit/", include("audit.urls")),
