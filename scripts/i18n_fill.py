@@ -29,8 +29,10 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polib
@@ -65,6 +67,13 @@ def po_path(language: str) -> Path:
 
 def load(language: str) -> polib.POFile:
     return polib.pofile(str(po_path(language)), wrapwidth=WRAP)
+
+
+def save(po: polib.POFile) -> None:
+    """Write a catalog, wrapped the way gettext's makemessages wraps it (no noisy diffs)."""
+    po.save()
+    if shutil.which("msgcat"):
+        subprocess.run(["msgcat", "--output-file", po.fpath, po.fpath], check=True)
 
 
 def key_of(entry: polib.POEntry) -> str:
@@ -105,12 +114,17 @@ def placeholder_problem(entry: polib.POEntry, translation: str | list[str]) -> s
 
 def fix_header(po: polib.POFile, language: str) -> None:
     """Give a catalog its language's header: language, plural rule, not fuzzy."""
+    po.header = "Translations of the chapter directory. See README.md, Languages."
     po.metadata.update({
         "Project-Id-Version": "twc",
+        "Last-Translator": "twc contributors",
+        "Language-Team": "twc contributors",
         "Language": language,
         "Content-Type": "text/plain; charset=UTF-8",
         "Plural-Forms": PLURAL_FORMS[language],
     })
+    if po.metadata.get("PO-Revision-Date", "").startswith("YEAR"):
+        po.metadata["PO-Revision-Date"] = po.metadata.get("POT-Creation-Date", "")
     po.metadata_is_fuzzy = False
 
 
@@ -122,7 +136,7 @@ def extract(_args: argparse.Namespace) -> int:
     for language in LANGUAGES:
         po = load(language)
         fix_header(po, language)
-        po.save()
+        save(po)
     return report(_args)
 
 
@@ -178,7 +192,9 @@ def apply(args: argparse.Namespace) -> int:
             entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
             applied += 1
         fix_header(po, language)
-        po.save()
+        if applied:
+            po.metadata["PO-Revision-Date"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M+0000")
+        save(po)
         print(f"{language}: applied {applied} from {path}")
     return report(args) or (1 if problems else 0)
 
