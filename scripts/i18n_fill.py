@@ -143,6 +143,7 @@ def extract(_args: argparse.Namespace) -> int:
 def todo(_args: argparse.Namespace) -> int:
     """Write locale/todo/<lang>.json with every entry still to translate."""
     TODO.mkdir(exist_ok=True)
+    (TODO / ".gitignore").write_text("# Scratch files of scripts/i18n_fill.py\n*\n")
     for language in LANGUAGES:
         po = load(language)
         plurals = int(PLURAL_FORMS[language].split("nplurals=")[1].split(";")[0])
