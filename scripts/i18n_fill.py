@@ -154,7 +154,7 @@ def todo(_args: argparse.Namespace) -> int:
         }
         path = TODO / f"{language}.json"
         path.write_text(json.dumps(missing, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        print(f"{language}: {len(missing)} to translate in {path.relative_to(ROOT)}")
+        print(f"{language}: {len(missing)} to translate in {path}")
     return 0
 
 

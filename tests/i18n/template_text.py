@@ -65,9 +65,12 @@ def template_text(source: str) -> str:
                 blocks.append(bits[1] if len(bits) > 1 else "")
             elif name == "endblock" and blocks:
                 blocks.pop()
-        elif token.token_type == TokenType.TEXT and not closing:
-            if not ATTRIBUTE_BLOCKS.intersection(blocks):
-                parts.append(token.contents)
+        elif (
+            token.token_type == TokenType.TEXT and not closing
+            # Text inside a block that base.html puts in an attribute is not shown.
+            and not ATTRIBUTE_BLOCKS.intersection(blocks)
+        ):
+            parts.append(token.contents)
     return "".join(parts)
 
 
@@ -82,12 +85,12 @@ class _Visible(HTMLParser):
         for name, value in attrs:
             if value and name in TRANSLATABLE_ATTRIBUTES and has_words(value):
                 self.found.append(f'<{tag} {name}="{value}">')
-        if tag == "meta" and values.get("name", values.get("property")) in TRANSLATABLE_META:
-            if has_words(values.get("content") or ""):
-                self.found.append(f'<meta content="{values["content"]}">')
-        if tag == "input" and (values.get("type") or "").lower() in BUTTON_INPUTS:
-            if has_words(values.get("value") or ""):
-                self.found.append(f'<input value="{values["value"]}">')
+        name = values.get("name", values.get("property"))
+        if tag == "meta" and name in TRANSLATABLE_META and has_words(values.get("content") or ""):
+            self.found.append(f'<meta content="{values["content"]}">')
+        button = tag == "input" and (values.get("type") or "").lower() in BUTTON_INPUTS
+        if button and has_words(values.get("value") or ""):
+            self.found.append(f'<input value="{values["value"]}">')
         if tag in {"script", "style"}:
             self._hidden_depth += 1
 

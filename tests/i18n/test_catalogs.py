@@ -62,7 +62,7 @@ def test_translations_keep_the_placeholders_of_the_english(language, i18n_fill):
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_committed_compiled_catalog_matches_its_po(language):
     mo_path = catalog_path(language, ".mo")
-    assert mo_path.is_file(), f"run: uv run python scripts/i18n_fill.py compile"
+    assert mo_path.is_file(), "run: uv run python scripts/i18n_fill.py compile"
     with mo_path.open("rb") as handle:
         compiled = read_mo(handle)
     assert translations(compiled) == translations(read_catalog(language)), (

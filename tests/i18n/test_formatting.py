@@ -1,4 +1,4 @@
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from django.template import Context, Template
@@ -66,7 +66,7 @@ def test_dates_follow_the_language(language, expected):
 
 
 def test_times_and_numbers_follow_the_language():
-    moment = datetime(2027, 3, 7, 18, 30, tzinfo=timezone.utc)
+    moment = datetime(2027, 3, 7, 18, 30, tzinfo=UTC)
     assert render("{{ moment|time:'TIME_FORMAT' }}", "de", moment=moment) == "18:30"
     assert render("{{ moment|time:'TIME_FORMAT' }}", "en", moment=moment) == "6:30 p.m."
     assert render("{{ n|intcomma }} {{ x|floatformat:2 }}", "de", n=12345, x=3.5) == "12.345 3,50"

@@ -46,7 +46,7 @@ def current_locale() -> Locale:
     return _locale(get_language() or settings.LANGUAGE_CODE)
 
 
-def format_distance(km: float | int | Decimal | str | None) -> str:
+def format_distance(km: float | Decimal | str | None) -> str:
     """A distance in km, in the active language's number format; "" for no distance."""
     try:
         value = Decimal(str(km))
