@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from chapters.sitemaps import ChapterSitemap
 
-from . import views
+from . import i18n, views
 
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = admin.site.site_title = "Network administration"
@@ -16,7 +16,7 @@ urlpatterns = [
     path("sessions/", include("onboarding.urls")),
     path("", include("cdp.urls")),
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", i18n.set_language, name="set_language"),
     path("audit/", include("audit.urls")),
     path("healthz", views.healthz, name="healthz"),
     path(

@@ -1,0 +1,92 @@
+"""Formatting that follows the viewer's language. `{% load i18n_extras %}`, then:
+
+- `{{ km|distance }}`: a distance in kilometres with the language's number conventions,
+  one decimal under 10 km: "2.5 km" / "2,5 km"; "1,234 km" in English, "1.234 km" in German.
+  Also callable from Python: `format_distance(km)`.
+- `{{ code|language_name }}`: a language's name in the viewer's language from Babel's CLDR
+  data: "it" is "Italian" in English, "italiano" in Italian, "Italienisch" in German.
+  Unknown codes come back unchanged. Names are lowercase where the language writes them so
+  (Italian, French, Spanish): add `|capfirst` at the start of a sentence or a label.
+- `{{ chapter.languages|language_names }}`: a list of codes as one phrase,
+  "Italian and English" / "italiano e inglese".
+- `{{ code|country_name }}`: an ISO 3166 country code's name in the viewer's language:
+  "DE" is "Germany", "Allemagne", "Deutschland". Unknown codes come back unchanged.
+
+Dates, times and plain numbers need nothing from here: Django's own `{{ value|date }}`
+(with named formats like "DATE_FORMAT" or "SHORT_DATETIME_FORMAT"), `floatformat` and
+`intcomma` (django.contrib.humanize) already follow the active language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+from babel.lists import format_list
+from django import template
+from django.conf import settings
+from django.utils import formats
+from django.utils.translation import get_language, gettext
+
+register = template.Library()
+
+
+@lru_cache(maxsize=32)
+def _locale(language: str) -> Locale:
+    try:
+        return Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse(settings.LANGUAGE_CODE)
+
+
+def current_locale() -> Locale:
+    """The Babel locale of the active language."""
+    return _locale(get_language() or settings.LANGUAGE_CODE)
+
+
+def format_distance(km: float | Decimal | str | None) -> str:
+    """A distance in km, in the active language's number format; "" for no distance."""
+    try:
+        value = Decimal(str(km))
+    except (InvalidOperation, ValueError, TypeError):
+        return ""
+    if not value.is_finite():
+        return ""
+    rounded = value.quantize(Decimal("0.1") if abs(value) < 10 else Decimal(1), ROUND_HALF_UP)
+    decimals = 0 if rounded == rounded.to_integral_value() else 1
+    number = formats.number_format(rounded, decimals, use_l10n=True, force_grouping=True)
+    # Translators: a distance; keep %(distance)s, adapt the unit's spacing if needed.
+    return gettext("%(distance)s km") % {"distance": number}
+
+
+@register.filter
+def distance(km) -> str:
+    return format_distance(km)
+
+
+@register.filter
+def language_name(code) -> str:
+    """The language's name in the viewer's language, or the code when Babel has none."""
+    if not code:
+        return ""
+    code = str(code).replace("-", "_")
+    names = current_locale().languages
+    return names.get(code) or names.get(code.split("_")[0]) or str(code)
+
+
+@register.filter
+def language_names(codes: Iterable[str] | None) -> str:
+    """Several languages as one phrase in the viewer's language."""
+    names = [language_name(code) for code in codes or [] if code]
+    return format_list(names, locale=current_locale()) if names else ""
+
+
+@register.filter
+def country_name(code) -> str:
+    """The country's name in the viewer's language, or the code when Babel has none."""
+    code = str(code or "").upper()
+    if not code or code == "ZZ":  # ZZ is CLDR's "Unknown Region"
+        return str(code)
+    return current_locale().territories.get(code, code)
