@@ -12,6 +12,13 @@ from .models import Application, TrainingResource
 MAX_INVITES = 20
 
 
+class PlaceChoiceField(forms.ChoiceField):
+    """Its choices come from the city typed in the same form, so clean() checks the value."""
+
+    def valid_value(self, value) -> bool:
+        return True
+
+
 class ApplicationForm(forms.ModelForm):
     """The application; `place` is offered once the city has been looked up."""
 
@@ -25,8 +32,8 @@ class ApplicationForm(forms.ModelForm):
         help_text=_("One email address per line. They get an email asking them to sign in "
                     "with that address to see and edit this application."),
     )
-    place = forms.TypedChoiceField(label=_("Which place do you mean?"), required=False,
-                                   coerce=int, choices=(), widget=forms.RadioSelect)
+    place = PlaceChoiceField(label=_("Which place do you mean?"), required=False,
+                             choices=(), widget=forms.RadioSelect)
 
     class Meta:
         model = Application
@@ -87,8 +94,8 @@ class ApplicationForm(forms.ModelForm):
         self.fields["place"].choices = [
             (p.pk, f"{p.name}, {p.region_name + ', ' if p.region_name else ''}{p.country_code}")
             for p in places]
-        chosen = data.get("place")
-        by_id = {p.pk: p for p in places}
+        chosen = data.get("place") or ""
+        by_id = {str(p.pk): p for p in places}
         if len(places) == 1:
             data["place_obj"] = places[0]
         elif chosen in by_id:
