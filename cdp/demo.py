@@ -14,8 +14,13 @@ from members.models import User
 
 from .enums import ApplicationState as S
 from .models import (
-    Application, ApplicationApplicant, ApplicationEvent, CoachingNote, Milestone,
-    MilestoneProgress, TrainingResource,
+    Application,
+    ApplicationApplicant,
+    ApplicationEvent,
+    CoachingNote,
+    Milestone,
+    MilestoneProgress,
+    TrainingResource,
 )
 
 RESOURCES = [

@@ -71,7 +71,8 @@ class ApplicationForm(forms.ModelForm):
                 validate_email(email)
             except forms.ValidationError:
                 raise forms.ValidationError(
-                    _("“%(email)s” is not an email address.") % {"email": email[:100]})
+                    _("“%(email)s” is not an email address.") % {"email": email[:100]},
+                ) from None
         return emails
 
     def clean(self):

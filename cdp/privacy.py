@@ -3,7 +3,11 @@
 from django.db.models import Q
 
 from .models import (
-    Application, ApplicationApplicant, ApplicationEvent, ApplicationInvitation, CoachingNote,
+    Application,
+    ApplicationApplicant,
+    ApplicationEvent,
+    ApplicationInvitation,
+    CoachingNote,
     MilestoneProgress,
 )
 

@@ -24,8 +24,13 @@ from members.services import POLICY_RULE_FIELDS, add_organizer, adopt_policy_ver
 
 from .enums import ApplicationState as S
 from .models import (
-    Application, ApplicationApplicant, ApplicationEvent, ApplicationInvitation, CoachingNote,
-    Milestone, MilestoneProgress,
+    Application,
+    ApplicationApplicant,
+    ApplicationEvent,
+    ApplicationInvitation,
+    CoachingNote,
+    Milestone,
+    MilestoneProgress,
 )
 
 if TYPE_CHECKING:
@@ -209,7 +214,8 @@ def launch(application: Application, *, actor: User, override_reason: str = "") 
                       region=place.region_name, latitude=place.latitude,
                       longitude=place.longitude, timezone=place.timezone or "UTC")
     chapter = Chapter.objects.create(**fields)
-    adopt_policy_version(chapter, actor=actor, note=_("Adopted in the Chapter Development Program."),
+    adopt_policy_version(chapter, actor=actor,
+                         note=_("Adopted in the Chapter Development Program."),
                          **{name: getattr(locked, name) for name in POLICY_RULE_FIELDS})
     for user in applicant_users(locked):
         add_organizer(chapter, user, actor=actor)

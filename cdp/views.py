@@ -312,7 +312,7 @@ def resource_file(request: HttpRequest, pk: int) -> FileResponse:
     try:
         handle = resource.file.open("rb")
     except FileNotFoundError:
-        raise Http404
+        raise Http404 from None
     name = resource.file.name.rsplit("/", 1)[-1]
     response = FileResponse(handle, as_attachment=True, filename=name,
                             content_type=content_type_for(name))

@@ -6,7 +6,10 @@ import itertools
 
 from cdp.enums import ApplicationState
 from cdp.models import (
-    Application, ApplicationApplicant, Milestone, MilestoneProgress,
+    Application,
+    ApplicationApplicant,
+    Milestone,
+    MilestoneProgress,
 )
 from chapters.geo import fold
 from chapters.models import Place, PlaceName

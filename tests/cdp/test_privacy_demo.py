@@ -6,8 +6,13 @@ from django.core.management import call_command
 from cdp import privacy, services
 from cdp.enums import ApplicationState as S
 from cdp.models import (
-    Application, ApplicationEvent, ApplicationInvitation, CoachingNote, Milestone,
-    MilestoneProgress, TrainingResource,
+    Application,
+    ApplicationEvent,
+    ApplicationInvitation,
+    CoachingNote,
+    Milestone,
+    MilestoneProgress,
+    TrainingResource,
 )
 from members.models import User
 from tests.cdp.factories import make_milestone

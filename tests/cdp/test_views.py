@@ -269,3 +269,18 @@ def test_coach_writes_the_log_applicants_do_not(in_program, applicant, coach, ot
 def test_my_applications_tag_on_me_page(application, applicant, as_user):
     html = as_user(applicant).get(reverse("members:me")).content.decode()
     assert "TWC Lisbon" in html and "Submitted" in html
+
+
+def test_my_applications_tag_is_one_query_whatever_the_count(applicant, lisbon,
+                                                             django_assert_num_queries):
+    from django.template import Context, Template
+
+    template = Template("{% load cdp %}{% my_applications user %}")
+    make_application(applicant, place=lisbon, proposed_name="TWC One")
+    with django_assert_num_queries(1):
+        template.render(Context({"user": applicant}))
+    for i in range(5):
+        make_application(applicant, place=lisbon, proposed_name=f"TWC {i}")
+    with django_assert_num_queries(1):
+        html = template.render(Context({"user": applicant}))
+    assert "TWC 4" in html and "TWC One" in html
