@@ -1,5 +1,5 @@
 from django import forms
-from django.conf import settings
+from django.conf import global_settings
 from django.core.validators import MaxValueValidator, MinValueValidator, validate_email
 from django.utils.translation import gettext_lazy as _
 
@@ -23,8 +23,9 @@ class ApplicationForm(forms.ModelForm):
     """The application; `place` is offered once the city has been looked up."""
 
     languages = forms.MultipleChoiceField(
-        label=_("Languages"), choices=settings.LANGUAGES, required=False,
-        widget=forms.CheckboxSelectMultiple,
+        label=_("Languages the chapter will use"), choices=global_settings.LANGUAGES,
+        required=False, widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Hold Ctrl (or Cmd) to choose more than one."),
     )
     invited_emails = forms.CharField(
         label=_("Invite co-applicants (optional)"), required=False,

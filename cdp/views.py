@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from chapters.geo import chapters_near
@@ -26,6 +27,15 @@ from .models import Application, Milestone, MilestoneProgress, TrainingResource
 from .uploads import content_type_for
 
 MAX_ID = 2**63 - 1
+# The button that makes each move, by the role that makes it.
+MOVE_LABELS = {
+    (ApplicationState.IN_REVIEW, services.ADMIN): _lazy("Start the review"),
+    (ApplicationState.IN_REVIEW, services.APPLICANT): _lazy("Resubmit for review"),
+    (ApplicationState.CHANGES_REQUESTED, services.ADMIN): _lazy("Request changes"),
+    (ApplicationState.IN_PROGRAM, services.ADMIN): _lazy("Admit to the program"),
+    (ApplicationState.DECLINED, services.ADMIN): _lazy("Decline"),
+    (ApplicationState.WITHDRAWN, services.APPLICANT): _lazy("Withdraw the application"),
+}
 STALE_AFTER = timedelta(days=30)
 
 
@@ -97,7 +107,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _detail_page(request: HttpRequest, application: Application,
                  status: int = 200) -> HttpResponse:
     user = request.user
-    moves = [(state, ApplicationState(state).label)
+    moves = [(state, MOVE_LABELS.get((state, role), ApplicationState(state).label))
              for state, role in services.allowed_moves(application.state).items()
              if state != ApplicationState.LAUNCHED and can.may_act_as(user, application, role)]
     context = {
