@@ -36,6 +36,9 @@ def test_allowed_transition_records_event_audit_and_emails(src, dst, role, appli
                                      target_id=str(application.pk)).exists()
     run_queued_tasks()
     assert [m.to for m in mail.outbox] == [[applicant.email]]
+    assert str(S(dst).label) in mail.outbox[0].subject
+    assert "because" in mail.outbox[0].body
+    assert f"/program/applications/{application.pk}/" in mail.outbox[0].body
 
 
 @pytest.mark.django_db
