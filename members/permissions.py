@@ -14,7 +14,6 @@ from allauth.mfa.models import Authenticator
 from .enums import MembershipRole, MembershipStatus
 
 if TYPE_CHECKING:
-    from cdp.models import Application
     from chapters.models import Chapter
 
     from .models import User
@@ -141,6 +140,10 @@ def may_review_applications(user: User) -> bool:
 
 def may_coach(user: User) -> bool:
     return has_mfa(user) and is_coach(user)
+
+
+if TYPE_CHECKING:
+    from cdp.models import Application
 
 
 def is_applicant(user: User, application: Application) -> bool:
