@@ -142,6 +142,84 @@ def may_coach(user: User) -> bool:
     return has_mfa(user) and is_coach(user)
 
 
+if TYPE_CHECKING:
+    from cdp.models import Application
+
+
+def is_applicant(user: User, application: Application) -> bool:
+    """One of the group applying, or invited by email and signed in with that address."""
+    if not _signed_in(user):
+        return False
+    cache = getattr(user, "_applicant_of", None)
+    if cache is None:
+        from cdp.models import ApplicationApplicant, ApplicationInvitation
+
+        cache = set(ApplicationApplicant.objects.filter(user=user)
+                    .values_list("application_id", flat=True))
+        cache |= set(ApplicationInvitation.objects.filter(email=user.email.lower())
+                     .values_list("application_id", flat=True))
+        user._applicant_of = cache
+    return application.pk in cache
+
+
+def is_assigned_coach(user: User, application: Application) -> bool:
+    return may_coach(user) and application.coach_id == user.pk
+
+
+def may_view_application(user: User, application: Application) -> bool:
+    """Status, history, milestones: applicants, the assigned coach, Global admins."""
+    return (is_applicant(user, application) or is_assigned_coach(user, application)
+            or may_review_applications(user))
+
+
+def may_edit_application(user: User, application: Application) -> bool:
+    """Applicants edit their application only while changes are requested."""
+    return application.state == "changes_requested" and is_applicant(user, application)
+
+
+def may_act_as(user: User, application: Application, role: str) -> bool:
+    """Whether `user` holds the role a transition table entry names ("admin"/"applicant")."""
+    if role == "admin":
+        return may_review_applications(user)
+    if role == "applicant":
+        return is_applicant(user, application)
+    return False
+
+
+def may_mark_milestones(user: User, application: Application) -> bool:
+    return application.state == "in_program" and is_applicant(user, application)
+
+
+def may_verify_milestones(user: User, application: Application) -> bool:
+    """Only the coach assigned to this application (with a second factor)."""
+    return application.state == "in_program" and is_assigned_coach(user, application)
+
+
+def may_read_coaching_log(user: User, application: Application) -> bool:
+    """The private coaching log: the assigned coach, the applicants, Global admins."""
+    return may_view_application(user, application)
+
+
+def may_write_coaching_note(user: User, application: Application) -> bool:
+    return is_assigned_coach(user, application) or may_review_applications(user)
+
+
+def may_launch(user: User, application: Application) -> bool:
+    return application.state == "in_program" and may_review_applications(user)
+
+
+def may_see_training_resources(user: User) -> bool:
+    """Program participants: anyone who applied or was invited, coaches, Global admins."""
+    if may_coach(user) or may_review_applications(user):
+        return True
+    if not _signed_in(user):
+        return False
+    from cdp.models import ApplicationApplicant, ApplicationInvitation
+
+    return (ApplicationApplicant.objects.filter(user=user).exists()
+            or ApplicationInvitation.objects.filter(email=user.email.lower()).exists())
+
+
 # ---------------------------------------------------------------------------------------
 # Audit log.
 # ---------------------------------------------------------------------------------------

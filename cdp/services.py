@@ -1,0 +1,286 @@
+"""State changes of chapter applications: one table of allowed transitions, one function each.
+
+Every transition locks the application row, checks the table and who may act, records an
+ApplicationEvent and an audit event, and emails the applicants.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from audit.log import record
+from audit.models import AuditAction
+from chapters.enums import ChapterKind, ChapterStatus
+from chapters.models import Chapter
+from members.emails import enqueue_email
+from members.models import User
+from members.services import POLICY_RULE_FIELDS, add_organizer, adopt_policy_version
+
+from .enums import ApplicationState as S
+from .models import (
+    Application,
+    ApplicationApplicant,
+    ApplicationEvent,
+    ApplicationInvitation,
+    CoachingNote,
+    Milestone,
+    MilestoneProgress,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+ADMIN = "admin"
+APPLICANT = "applicant"
+
+# from state -> {to state: who may make that move}. Anything else is refused.
+TRANSITIONS: dict[str, dict[str, str]] = {
+    S.SUBMITTED: {S.IN_REVIEW: ADMIN, S.DECLINED: ADMIN, S.WITHDRAWN: APPLICANT},
+    S.IN_REVIEW: {S.CHANGES_REQUESTED: ADMIN, S.IN_PROGRAM: ADMIN, S.DECLINED: ADMIN,
+                  S.WITHDRAWN: APPLICANT},
+    S.CHANGES_REQUESTED: {S.IN_REVIEW: APPLICANT, S.DECLINED: ADMIN, S.WITHDRAWN: APPLICANT},
+    S.IN_PROGRAM: {S.LAUNCHED: ADMIN, S.DECLINED: ADMIN, S.WITHDRAWN: APPLICANT},
+    S.LAUNCHED: {},
+    S.DECLINED: {},
+    S.WITHDRAWN: {},
+}
+NOTE_REQUIRED = frozenset({S.DECLINED, S.CHANGES_REQUESTED})
+
+
+class TransitionRefused(Exception):
+    """A move the table or the rules do not allow; the message is shown to the person."""
+
+
+def allowed_moves(state: str) -> dict[str, str]:
+    return TRANSITIONS.get(state, {})
+
+
+def applicant_users(application: Application) -> list[User]:
+    """Applicants plus invited people who have an account with the invited address."""
+    emails = [e.lower() for e in application.invitations.values_list("email", flat=True)]
+    return list(
+        User.objects.filter(
+            Q(applicationapplicant__application=application) | Q(email__in=emails),
+            is_active=True,
+        ).distinct().order_by("id")
+    )
+
+
+def _email_applicants(application: Application, template: str, context: dict) -> None:
+    for user in applicant_users(application):
+        enqueue_email(user.email, template, {
+            "name": str(user), "proposed_name": application.proposed_name,
+            "url": f"/program/applications/{application.pk}/", **context,
+        }, user.preferred_language)
+
+
+def _touch(application: Application, *fields: str) -> None:
+    application.last_activity_at = timezone.now()
+    application.save(update_fields=["last_activity_at", *fields])
+
+
+@transaction.atomic
+def submit(*, applicant: User, invited_emails: Iterable[str] = (), **fields) -> Application:
+    """Create a submitted application by `applicant`, inviting co-applicants by email."""
+    application = Application.objects.create(state=S.SUBMITTED, **fields)
+    ApplicationApplicant.objects.create(application=application, user=applicant)
+    ApplicationEvent.objects.create(application=application, actor=applicant,
+                                    to_state=S.SUBMITTED)
+    record(applicant, AuditAction.APPLICATION_TRANSITION, application,
+           summary=f"-> {S.SUBMITTED}")
+    invite(application, invited_emails, actor=applicant)
+    _email_applicants(application, "cdp/state_changed", {
+        "state": str(S.SUBMITTED.label), "note": ""})
+    return application
+
+
+def invite(application: Application, emails: Iterable[str], *, actor: User) -> None:
+    """Invite co-applicants; each gets an email asking them to sign in with that address."""
+    for email in {e.strip().lower() for e in emails if e.strip()}:
+        if email == actor.email.lower():
+            continue
+        _, created = ApplicationInvitation.objects.get_or_create(application=application,
+                                                                 email=email)
+        if created:
+            enqueue_email(email, "cdp/invited", {
+                "inviter": str(actor), "proposed_name": application.proposed_name,
+                "url": f"/program/applications/{application.pk}/",
+            })
+
+
+@transaction.atomic
+def transition(application: Application, to_state: str, *, actor: User | None,
+               note: str = "", role: str) -> Application:
+    """Move an application if the table allows it for `role`; LAUNCHED only via launch()."""
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    allowed = allowed_moves(locked.state)
+    if to_state not in allowed:
+        raise TransitionRefused(_("An application cannot go from “%(from)s” to “%(to)s”.") % {
+            "from": S(locked.state).label,
+            "to": S(to_state).label if to_state in S.values else to_state})
+    if allowed[to_state] != role:
+        raise TransitionRefused(_("You may not make this change."))
+    if to_state == S.LAUNCHED and role != "launch":
+        raise TransitionRefused(_("Use the launch form to launch a chapter."))
+    note = (note or "").strip()
+    if to_state in NOTE_REQUIRED and not note:
+        raise TransitionRefused(_("Say why: a note is required for this change."))
+    return _move(locked, to_state, actor=actor, note=note)
+
+
+def _move(locked: Application, to_state: str, *, actor: User | None, note: str) -> Application:
+    from_state = locked.state
+    now = timezone.now()
+    locked.state = to_state
+    locked.state_changed_at = now
+    locked.last_activity_at = now
+    locked.save(update_fields=["state", "state_changed_at", "last_activity_at", "chapter"])
+    ApplicationEvent.objects.create(application=locked, actor=actor, from_state=from_state,
+                                    to_state=to_state, note=note)
+    record(actor, AuditAction.APPLICATION_TRANSITION, locked,
+           summary=f"{from_state} -> {to_state}: {note}")
+    _email_applicants(locked, "cdp/state_changed", {"state": str(S(to_state).label),
+                                                    "note": note})
+    return locked
+
+
+def start_review(application, *, actor, note=""):
+    return transition(application, S.IN_REVIEW, actor=actor, note=note, role=ADMIN)
+
+
+def request_changes(application, *, actor, note):
+    return transition(application, S.CHANGES_REQUESTED, actor=actor, note=note, role=ADMIN)
+
+
+def admit_to_program(application, *, actor, note=""):
+    return transition(application, S.IN_PROGRAM, actor=actor, note=note, role=ADMIN)
+
+
+def decline(application, *, actor, note):
+    return transition(application, S.DECLINED, actor=actor, note=note, role=ADMIN)
+
+
+def resubmit(application, *, actor, note=""):
+    return transition(application, S.IN_REVIEW, actor=actor, note=note, role=APPLICANT)
+
+
+def withdraw(application, *, actor, note=""):
+    return transition(application, S.WITHDRAWN, actor=actor, note=note, role=APPLICANT)
+
+
+def missing_required_milestones(application: Application) -> list[Milestone]:
+    """Required milestones this application has not had verified by its coach."""
+    verified = MilestoneProgress.objects.filter(
+        application=application, verified_at__isnull=False,
+    ).values_list("milestone_id", flat=True)
+    return list(Milestone.objects.filter(required=True).exclude(pk__in=verified))
+
+
+def _unique_slug(name: str) -> str:
+    base = (slugify(name) or "chapter")[:70]
+    slug, n = base, 2
+    while Chapter.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def launch(application: Application, *, actor: User, override_reason: str = "") -> Chapter:
+    """Create the listed chapter, its first policy and organizers; needs verified milestones
+    or a written override reason."""
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if S.LAUNCHED not in allowed_moves(locked.state):
+        raise TransitionRefused(_("Only an application in the program can be launched."))
+    override_reason = (override_reason or "").strip()
+    missing = missing_required_milestones(locked)
+    if missing and not override_reason:
+        raise TransitionRefused(
+            _("Required milestones are not verified yet: %(titles)s. Give a reason to "
+              "launch anyway.") % {"titles": ", ".join(m.title for m in missing)})
+    place = locked.place
+    fields = {"name": locked.proposed_name, "slug": _unique_slug(locked.proposed_name),
+              "kind": locked.kind, "status": ChapterStatus.ACTIVE, "is_listed": True,
+              "languages": locked.languages}
+    if locked.kind == ChapterKind.LOCAL:
+        if place is None:
+            raise TransitionRefused(_("A local chapter needs a place."))
+        fields.update(place=place, city=place.name, country=place.country_code,
+                      region=place.region_name, latitude=place.latitude,
+                      longitude=place.longitude, timezone=place.timezone or "UTC")
+    chapter = Chapter.objects.create(**fields)
+    adopt_policy_version(chapter, actor=actor,
+                         note=_("Adopted in the Chapter Development Program."),
+                         **{name: getattr(locked, name) for name in POLICY_RULE_FIELDS})
+    for user in applicant_users(locked):
+        add_organizer(chapter, user, actor=actor)
+    locked.chapter = chapter
+    note = _("Override: %(reason)s") % {"reason": override_reason} if missing else override_reason
+    _move(locked, S.LAUNCHED, actor=actor, note=note)
+    record(actor, AuditAction.CHAPTER_LAUNCHED, chapter, chapter=chapter,
+           summary=f"{locked.proposed_name}: {note}")
+    return chapter
+
+
+@transaction.atomic
+def assign_coach(application: Application, coach: User, *, actor: User) -> Application:
+    """Give the application a coach (who must be a coach); the coach gets an email."""
+    if not (coach.is_coach and coach.is_active):
+        raise TransitionRefused(_("That person is not a coach."))
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.is_final:
+        raise TransitionRefused(_("This application is closed."))
+    locked.coach = coach
+    _touch(locked, "coach")
+    record(actor, AuditAction.APPLICATION_COACH_ASSIGNED, locked, summary=str(coach))
+    enqueue_email(coach.email, "cdp/coach_assigned", {
+        "name": str(coach), "proposed_name": locked.proposed_name,
+        "url": f"/program/applications/{locked.pk}/"}, coach.preferred_language)
+    return locked
+
+
+@transaction.atomic
+def mark_done(application: Application, milestone: Milestone, *, actor: User,
+              note: str) -> MilestoneProgress:
+    """An applicant says a milestone is done (a later edit clears the coach's verification)."""
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.state != S.IN_PROGRAM:
+        raise TransitionRefused(_("Milestones are tracked while the group is in the program."))
+    progress, _created = MilestoneProgress.objects.get_or_create(
+        application=locked, milestone=milestone)
+    progress.done_at, progress.done_by, progress.note = timezone.now(), actor, note.strip()
+    progress.verified_at = progress.verified_by = None
+    progress.save()
+    _touch(locked)
+    return progress
+
+
+@transaction.atomic
+def verify(application: Application, milestone: Milestone, *, actor: User) -> MilestoneProgress:
+    """The coach confirms a milestone an applicant marked done."""
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.state != S.IN_PROGRAM:
+        raise TransitionRefused(_("Milestones are tracked while the group is in the program."))
+    progress = MilestoneProgress.objects.filter(
+        application=locked, milestone=milestone, done_at__isnull=False).first()
+    if progress is None:
+        raise TransitionRefused(_("The applicants have not marked this milestone done yet."))
+    progress.verified_at, progress.verified_by = timezone.now(), actor
+    progress.save(update_fields=["verified_at", "verified_by"])
+    _touch(locked)
+    record(actor, AuditAction.MILESTONE_VERIFIED, progress,
+           summary=f"{locked.proposed_name}: {milestone.title}")
+    return progress
+
+
+def add_coaching_note(application: Application, *, author: User, text: str,
+                      date=None) -> CoachingNote:
+    note = CoachingNote.objects.create(application=application, author=author, text=text,
+                                       date=date or timezone.localdate())
+    _touch(application)
+    return note
