@@ -355,8 +355,12 @@ def delete_account(user: User) -> None:
     salt = secrets.token_hex(16)
     ErasureRecord.objects.create(salt=salt, email_hash=email_digest(user.email, salt))
     erase_personal_data(user)
-    session_keys = list(UserSession.objects.filter(user=user).values_list(
+    session_keys = set(UserSession.objects.filter(user=user).values_list(
         "session_key", flat=True))
+    # Sessions allauth did not track (admin logins, tests): a scan, rare and worth it.
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            session_keys.add(session.session_key)
     Session.objects.filter(session_key__in=session_keys).delete()
     UserSession.objects.filter(user=user).delete()
     record(None, AuditAction.ACCOUNT_DELETED, None)
