@@ -367,3 +367,26 @@ def test_lists_keep_a_constant_query_count(view, status, alice, chapter_a):
     assert small == large, (small, large)
     print(view, small)
     assert len(client.get(url).context["page"].object_list) == 25
+
+
+def test_organizer_opens_every_page_of_their_chapter(alice, chapter_a, carol, pending):
+    client = signed_in(alice)
+    membership = Membership.objects.get(user=carol)
+    for url in (reverse("members:requests", args=[chapter_a.slug]),
+                reverse("members:members", args=[chapter_a.slug]),
+                reverse("members:remove", args=[chapter_a.slug, membership.pk]),
+                reverse("members:policy", args=[chapter_a.slug]),
+                reverse("members:policy_review", args=[chapter_a.slug]),
+                reverse("members:counts", args=[chapter_a.slug])):
+        assert client.get(url).status_code == 200, url
+    partial = client.get(reverse("members:members", args=[chapter_a.slug]), {"q": "car"},
+                         headers={"HX-Request": "true"})
+    assert b"<html" not in partial.content and b"carol@example.org" in partial.content
+    body = client.get(chapter_a.get_absolute_url()).content.decode()
+    assert reverse("members:requests", args=[chapter_a.slug]) in body
+
+
+def test_baseline_rules_show_as_fixed_on_the_chapter_policy_form(alice, chapter_a, baseline):
+    form = signed_in(alice).get(reverse("members:policy", args=[chapter_a.slug])).context["form"]
+    assert form.fields["exclude_owners_executives_investors"].disabled
+    assert not form.fields["exclude_hire_fire"].disabled
