@@ -196,7 +196,7 @@ def _email_person(membership: Membership, template: str, **context) -> None:
 def decide_request(membership: Membership, *, actor: User, approve: bool,
                    message: str = "") -> Membership:
     """An organizer approves or declines one pending join request."""
-    membership = Membership.objects.select_for_update().select_related(
+    membership = Membership.objects.select_for_update(of=("self",)).select_related(
         "user", "chapter").get(pk=membership.pk)
     new_status = S.ACTIVE if approve else S.DECLINED
     _check(membership.status, new_status, "organizer")
@@ -237,7 +237,7 @@ def change_role(membership: Membership, role: str, *, actor: User) -> Membership
 def remove_member(membership: Membership, *, actor: User, reason: str,
                   notify: bool = False) -> Membership:
     """An organizer removes an active member, with a reason; the person may be told."""
-    membership = Membership.objects.select_for_update().select_related(
+    membership = Membership.objects.select_for_update(of=("self",)).select_related(
         "user", "chapter").get(pk=membership.pk)
     _check(membership.status, S.REMOVED, "organizer")
     if membership.role == MembershipRole.ORGANIZER and Membership.objects.organizers().filter(
