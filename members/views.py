@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chapters.enums import ChapterStatus
 from chapters.geo import distance_km
 from chapters.models import Chapter, PartnerOrganization
 
@@ -41,6 +42,8 @@ from .permissions import (
 from .rules import describe, effective_rules, eligibility, rules_of
 
 PAGE_SIZE = 25
+# A graduated or closed chapter takes no new members; its page points elsewhere.
+CLOSED_STATUSES = (ChapterStatus.GRADUATED, ChapterStatus.CLOSED)
 MAX_ID = 2**31 - 1
 
 
@@ -77,7 +80,7 @@ def _alternatives(chapter: Chapter, answers: dict) -> dict:
     baseline = versions.get(None)
     fits = []
     for other in Chapter.objects.listed().exclude(pk=chapter.pk).exclude(
-            status__in=["graduated", "closed"]):
+            status__in=CLOSED_STATUSES):
         if other.pk in versions and eligibility(
                 effective_rules(baseline, versions[other.pk]), answers).eligible:
             fits.append(other)
@@ -103,6 +106,8 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
                                             MembershipStatus.REMOVED):
         return render(request, "members/join.html",
                       {"chapter": chapter, "membership": membership})
+    if chapter.status in CLOSED_STATUSES:
+        return render(request, "members/join.html", {"chapter": chapter, "closed": True})
     rules = services.chapter_rules(chapter)
     user = request.user
     ask_profile = not (user.display_name and user.work_kind)

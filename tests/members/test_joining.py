@@ -158,3 +158,13 @@ def test_chapter_rules_tag_adds_constant_queries(client, chapter_a, django_asser
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(few) == len(many)
+
+
+def test_a_graduated_chapter_takes_no_new_members(chapter_a):
+    chapter_a.status = "graduated"
+    chapter_a.save()
+    user = newcomer()
+    response = signed_in(user).post(join_url(chapter_a), {"owner_executive_investor": "no"})
+    assert response.status_code == 200
+    assert not Membership.objects.filter(user=user).exists()
+    assert "Ask to join" not in signed_in(user).get(chapter_a.get_absolute_url()).content.decode()
