@@ -341,7 +341,7 @@ def email_digest(email: str, salt: str) -> str:
 
 
 @transaction.atomic
-def delete_account(user: User) -> None:
+def delete_account(user: User, *, record_erasure: bool = True) -> None:
     """Erase a person: every app's data, their sessions, then the account itself.
 
     Memberships stay as anonymous rows so that counts survive. An erasure record with a
@@ -352,8 +352,9 @@ def delete_account(user: User) -> None:
 
     from .privacy import erase_personal_data
 
-    salt = secrets.token_hex(16)
-    ErasureRecord.objects.create(salt=salt, email_hash=email_digest(user.email, salt))
+    if record_erasure:
+        salt = secrets.token_hex(16)
+        ErasureRecord.objects.create(salt=salt, email_hash=email_digest(user.email, salt))
     erase_personal_data(user)
     session_keys = set(UserSession.objects.filter(user=user).values_list(
         "session_key", flat=True))
@@ -373,6 +374,6 @@ def reapply_erasures() -> int:
     erased = 0
     for user in User.objects.all():
         if any(email_digest(user.email, r.salt) == r.email_hash for r in records):
-            delete_account(user)
+            delete_account(user, record_erasure=False)
             erased += 1
     return erased

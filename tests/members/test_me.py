@@ -1,8 +1,10 @@
 """A person's own page: memberships, leaving, profile, data download, deleting the account."""
 
+import io
 import json
 
 from django.contrib.sessions.models import Session
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -102,5 +104,9 @@ def test_erasure_is_applied_again_after_a_restore(carol):
 
     delete_account(carol)
     restored = factories.make_user("carol@example.org")
-    assert reapply_erasures() == 1
+    factories.make_user("someone.else@example.org")
+    call_command("reapply_erasures", stdout=io.StringIO())
     assert not User.objects.filter(pk=restored.pk).exists()
+    assert User.objects.filter(email="someone.else@example.org").exists()
+    assert ErasureRecord.objects.count() == 1
+    assert reapply_erasures() == 0
