@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -123,6 +124,10 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "members/join.html", context, status=400)
     if profile_form:
         profile_form.save()
+    if not user.preferred_language and request.LANGUAGE_CODE in dict(settings.LANGUAGES):
+        # Emails about this request go out in the language the person asked in.
+        user.preferred_language = request.LANGUAGE_CODE
+        user.save(update_fields=["preferred_language"])
     try:
         outcome = services.request_to_join(chapter, user, form.answers())
     except services.TransitionError as error:
@@ -146,6 +151,7 @@ def me(request: HttpRequest) -> HttpResponse:
     return render(request, "members/me.html", {
         "memberships": memberships, "has_mfa": has_mfa(request.user),
         "leavable": (MembershipStatus.PENDING, MembershipStatus.ACTIVE),
+        "may_edit_baseline": may_edit_policy(request.user, None),
     })
 
 

@@ -168,3 +168,11 @@ def test_a_graduated_chapter_takes_no_new_members(chapter_a):
     assert response.status_code == 200
     assert not Membership.objects.filter(user=user).exists()
     assert "Ask to join" not in signed_in(user).get(chapter_a.get_absolute_url()).content.decode()
+
+
+def test_joining_remembers_the_language_for_emails(chapter_a):
+    user = newcomer()
+    signed_in(user).post(join_url(chapter_a), {"owner_executive_investor": "no"},
+                         headers={"Accept-Language": "de"})
+    user.refresh_from_db()
+    assert user.preferred_language == "de"
