@@ -93,3 +93,36 @@ def load() -> None:
         defaults={"status": MembershipStatus.ACTIVE, "role": MembershipRole.MEMBER,
                   "policy_version": chapters["berlin"].policy.current_version},
     )
+    load_requests()
+
+
+# Fictional people waiting for Berlin's organizers, so the review queue has content.
+BERLIN_REQUESTS = [
+    ("rider.request@example.org", "Kai", WorkKind.PLATFORM, "they/them",
+     {"owner_executive_investor": "no", "questions": {"How did you hear about us?":
+                                                      "A flyer at the depot"}}),
+    ("moderator.request@example.org", "Lena", WorkKind.CONTENT_MODERATION, "",
+     {"owner_executive_investor": "no", "questions": {"How did you hear about us?": ""}}),
+    ("tester.request@example.org", "Omar", WorkKind.QA, "he/him",
+     {"owner_executive_investor": "no", "questions": {"How did you hear about us?":
+                                                      "The onboarding session"}}),
+]
+
+
+def load_requests() -> None:
+    berlin = Chapter.objects.get(slug="berlin")
+    baseline = MembershipPolicy.objects.get(is_network_baseline=True).current_version
+    for email, name, work, pronouns, answers in BERLIN_REQUESTS:
+        user, _created = User.objects.update_or_create(
+            email=email, defaults={"display_name": name, "work_kind": work,
+                                   "pronouns": pronouns, "languages": ["en", "de"]},
+        )
+        EmailAddress.objects.update_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True},
+        )
+        Membership.objects.update_or_create(
+            user=user, chapter=berlin,
+            defaults={"status": MembershipStatus.PENDING, "role": MembershipRole.MEMBER,
+                      "policy_version": berlin.policy.current_version,
+                      "baseline_version": baseline, "answers": answers},
+        )

@@ -171,9 +171,10 @@ class MembershipQuerySet(models.QuerySet):
 class Membership(models.Model):
     """A person's relation to one chapter: a join request, then a membership."""
 
+    # Null once the person deleted their account: the row stays as an anonymous count.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
-        verbose_name=_("person"),
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="memberships", verbose_name=_("person"),
     )
     chapter = models.ForeignKey(
         "chapters.Chapter", on_delete=models.CASCADE, related_name="memberships",
@@ -218,3 +219,36 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.chapter}"
+
+
+class JoinRequestDigest(models.Model):
+    """When a chapter's organizers last got, and will next get, the daily digest of requests."""
+
+    chapter = models.OneToOneField(
+        "chapters.Chapter", on_delete=models.CASCADE, related_name="+",
+        verbose_name=_("chapter"),
+    )
+    scheduled_for = models.DateTimeField(_("next digest at"), null=True, blank=True)
+    last_sent_at = models.DateTimeField(_("last digest sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("join request digest")
+        verbose_name_plural = _("join request digests")
+
+
+class ErasureRecord(models.Model):
+    """That an account was deleted, so the erasure can be applied again after a restore.
+
+    Holds a salted hash of the email address, never the address itself.
+    """
+
+    salt = models.CharField(max_length=32)
+    email_hash = models.CharField(max_length=64)
+    erased_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("erasure record")
+        verbose_name_plural = _("erasure records")
+
+    def __str__(self) -> str:
+        return f"{self.erased_at:%Y-%m-%d}"

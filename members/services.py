@@ -6,21 +6,36 @@ policy and makes its applicants organizers); keep their signatures stable.
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.log import record
 from audit.models import AuditAction
 
+from .emails import enqueue_email
 from .enums import MembershipRole, MembershipStatus
-from .models import Membership, MembershipPolicy, PolicyVersion
+from .models import (
+    ErasureRecord,
+    JoinRequestDigest,
+    Membership,
+    MembershipPolicy,
+    PolicyVersion,
+    User,
+)
+from .rules import Decision, Rules, effective_rules, eligibility, loosenings, rules_of
 
 if TYPE_CHECKING:
     from chapters.models import Chapter
-
-    from .models import User
 
 POLICY_RULE_FIELDS = (
     "exclude_hire_fire",
@@ -74,3 +89,291 @@ def add_organizer(chapter: Chapter, user: User, *, actor: User | None) -> Member
     record(actor, AuditAction.ROLE_CHANGED, membership, chapter=chapter,
            summary="organizer")
     return membership
+
+
+# ---------------------------------------------------------------------------------------
+# Joining and deciding: one function per transition, checked against ALLOWED.
+# ---------------------------------------------------------------------------------------
+
+S = MembershipStatus
+
+# (from, to): who may make it. "person" is the member themself, "organizer" their chapter's.
+ALLOWED: dict[tuple[str | None, str], str] = {
+    (None, S.PENDING): "person",
+    (None, S.ACTIVE): "person",
+    (S.DECLINED, S.PENDING): "person",
+    (S.DECLINED, S.ACTIVE): "person",
+    (S.LEFT, S.PENDING): "person",
+    (S.LEFT, S.ACTIVE): "person",
+    (S.PENDING, S.ACTIVE): "organizer",
+    (S.PENDING, S.DECLINED): "organizer",
+    (S.PENDING, S.LEFT): "person",
+    (S.ACTIVE, S.LEFT): "person",
+    (S.ACTIVE, S.REMOVED): "organizer",
+    (S.REMOVED, S.ACTIVE): "organizer",
+}
+
+
+class TransitionError(Exception):
+    """A change the current state does not allow; the message is safe to show."""
+
+
+def _check(current: str | None, new: str, by: str) -> None:
+    if ALLOWED.get((current, new)) != by:
+        raise TransitionError(_("This request or membership has changed; reload the page."))
+
+
+def current_versions(chapter: Chapter) -> tuple[PolicyVersion | None, PolicyVersion | None]:
+    """The baseline's and the chapter's current policy versions."""
+    versions = {
+        policy.chapter_id: policy.current_version
+        for policy in MembershipPolicy.objects.filter(
+            Q(is_network_baseline=True) | Q(chapter=chapter)
+        ).select_related("current_version")
+    }
+    return versions.get(None), versions.get(chapter.pk)
+
+
+def chapter_rules(chapter: Chapter) -> Rules:
+    baseline, own = current_versions(chapter)
+    return effective_rules(baseline, own)
+
+
+@dataclass
+class JoinOutcome:
+    decision: Decision
+    membership: Membership | None
+
+
+@transaction.atomic
+def request_to_join(chapter: Chapter, user: User, answers: dict) -> JoinOutcome:
+    """Judge a request to join under the current rules and record it.
+
+    Asking again while pending or active changes nothing; a declined person or one who left
+    gets a new decision; a removed person cannot rejoin on their own. A person who is not
+    eligible leaves no record: we keep the least data.
+    """
+    existing = (Membership.objects.select_for_update()
+                .filter(chapter=chapter, user=user).first())
+    if existing and existing.status in (S.PENDING, S.ACTIVE):
+        return JoinOutcome(Decision(eligible=True), existing)
+    if existing and existing.status == S.REMOVED:
+        raise TransitionError(_("An organizer removed you from this chapter; please contact "
+                                "the chapter to talk about it."))
+    baseline, own = current_versions(chapter)
+    rules = effective_rules(baseline, own)
+    decision = eligibility(rules, answers)
+    if not decision.eligible:
+        return JoinOutcome(decision, None)
+    new_status = S.PENDING if decision.approval_required else S.ACTIVE
+    _check(existing.status if existing else None, new_status, "person")
+    membership = existing or Membership(user=user, chapter=chapter)
+    membership.status = new_status
+    membership.role = MembershipRole.MEMBER
+    membership.policy_version = own
+    membership.baseline_version = baseline
+    membership.answers = answers
+    membership.requested_at = timezone.now()
+    membership.decided_at = None if decision.approval_required else timezone.now()
+    membership.decided_by = None
+    membership.message = ""
+    membership.reason = ""
+    membership.save()
+    if new_status == S.PENDING:
+        schedule_digest(chapter)
+    return JoinOutcome(decision, membership)
+
+
+def _email_person(membership: Membership, template: str, **context) -> None:
+    user = membership.user
+    enqueue_email(user.email, f"members/{template}",
+                  {"name": str(user), "chapter": membership.chapter.name,
+                   "chapter_url": membership.chapter.get_absolute_url(), **context},
+                  user.preferred_language)
+
+
+@transaction.atomic
+def decide_request(membership: Membership, *, actor: User, approve: bool,
+                   message: str = "") -> Membership:
+    """An organizer approves or declines one pending join request."""
+    membership = Membership.objects.select_for_update(of=("self",)).select_related(
+        "user", "chapter").get(pk=membership.pk)
+    new_status = S.ACTIVE if approve else S.DECLINED
+    _check(membership.status, new_status, "organizer")
+    membership.status = new_status
+    membership.decided_at = timezone.now()
+    membership.decided_by = actor
+    membership.message = "" if approve else message
+    membership.save(update_fields=["status", "decided_at", "decided_by", "message"])
+    record(actor, AuditAction.JOIN_REQUEST_DECIDED, membership, chapter=membership.chapter,
+           summary=new_status)
+    _email_person(membership, "request_approved" if approve else "request_declined",
+                  message=membership.message)
+    return membership
+
+
+@transaction.atomic
+def change_role(membership: Membership, role: str, *, actor: User) -> Membership:
+    """Promote an active member to organizer, or step an organizer back to member.
+
+    The last organizer of a chapter cannot step back: someone must keep the chapter.
+    """
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.status != S.ACTIVE or role not in MembershipRole.values:
+        raise TransitionError(_("Only active members can change role."))
+    if role == membership.role:
+        return membership
+    if (role == MembershipRole.MEMBER and Membership.objects.organizers()
+            .filter(chapter_id=membership.chapter_id).count() <= 1):
+        raise TransitionError(_("A chapter needs at least one organizer."))
+    membership.role = role
+    membership.save(update_fields=["role"])
+    record(actor, AuditAction.ROLE_CHANGED, membership, chapter=membership.chapter,
+           summary=role)
+    return membership
+
+
+@transaction.atomic
+def remove_member(membership: Membership, *, actor: User, reason: str,
+                  notify: bool = False) -> Membership:
+    """An organizer removes an active member, with a reason; the person may be told."""
+    membership = Membership.objects.select_for_update(of=("self",)).select_related(
+        "user", "chapter").get(pk=membership.pk)
+    _check(membership.status, S.REMOVED, "organizer")
+    if membership.role == MembershipRole.ORGANIZER and Membership.objects.organizers().filter(
+            chapter_id=membership.chapter_id).count() <= 1:
+        raise TransitionError(_("A chapter needs at least one organizer."))
+    membership.status = S.REMOVED
+    membership.role = MembershipRole.MEMBER
+    membership.reason = reason
+    membership.decided_at = timezone.now()
+    membership.decided_by = actor
+    membership.save(update_fields=["status", "role", "reason", "decided_at", "decided_by"])
+    record(actor, AuditAction.MEMBER_REMOVED, membership, chapter=membership.chapter,
+           summary=reason)
+    if notify:
+        _email_person(membership, "removed", reason=reason)
+    return membership
+
+
+@transaction.atomic
+def leave_chapter(membership: Membership, *, user: User) -> Membership:
+    """A person leaves a chapter, or withdraws a pending request."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk, user=user)
+    _check(membership.status, S.LEFT, "person")
+    if membership.role == MembershipRole.ORGANIZER and Membership.objects.organizers().filter(
+            chapter_id=membership.chapter_id).count() <= 1:
+        raise TransitionError(_("You are this chapter's last organizer: make someone else "
+                                "an organizer before you leave."))
+    membership.status = S.LEFT
+    membership.role = MembershipRole.MEMBER
+    membership.save(update_fields=["status", "role"])
+    return membership
+
+
+def record_members_export(chapter: Chapter, *, actor: User, count: int) -> None:
+    """Each CSV export of a member list is recorded: who, when, how many rows."""
+    record(actor, AuditAction.MEMBERS_EXPORTED, chapter, chapter=chapter,
+           summary=f"{count} rows", rows=count)
+
+
+# ---------------------------------------------------------------------------------------
+# The daily digest of new join requests.
+# ---------------------------------------------------------------------------------------
+
+DIGEST_HOUR = 9  # local time of the chapter
+
+
+def next_digest_time(chapter: Chapter, now: datetime, last_sent: datetime | None) -> datetime:
+    """The next DIGEST_HOUR in the chapter's time zone, at least a day after the last one."""
+    try:
+        zone = ZoneInfo(chapter.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    earliest = max(now, last_sent + timedelta(days=1)) if last_sent else now
+    local = earliest.astimezone(zone)
+    candidate = local.replace(hour=DIGEST_HOUR, minute=0, second=0, microsecond=0)
+    if candidate < local:
+        candidate += timedelta(days=1)
+    return candidate.astimezone(dt_timezone.utc)
+
+
+def schedule_digest(chapter: Chapter) -> None:
+    """Enqueue the chapter's digest unless one is already waiting: at most one a day."""
+    from .tasks import send_join_request_digest
+
+    digest, _created = JoinRequestDigest.objects.select_for_update().get_or_create(
+        chapter=chapter)
+    if digest.scheduled_for is not None:
+        return
+    digest.scheduled_for = next_digest_time(chapter, timezone.now(), digest.last_sent_at)
+    digest.save(update_fields=["scheduled_for"])
+    # The task row is written in this transaction: it exists exactly when the schedule does.
+    send_join_request_digest.using(run_after=digest.scheduled_for).enqueue(chapter.pk)
+
+
+# ---------------------------------------------------------------------------------------
+# Policies and accounts.
+# ---------------------------------------------------------------------------------------
+
+
+class PolicyError(Exception):
+    """A proposed policy that would lift the network baseline; the messages say which rule."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def change_policy(chapter: Chapter | None, *, actor: User, note: str, **rules) -> PolicyVersion:
+    """Save a chapter's (or the baseline's) rules as a new version; never below the baseline."""
+    if chapter is not None:
+        baseline, _own = current_versions(chapter)
+        proposed = rules_of(PolicyVersion(**rules))
+        problems = loosenings(rules_of(baseline), proposed) if baseline else []
+        if problems:
+            raise PolicyError(problems)
+    return adopt_policy_version(chapter, actor=actor, note=note, **rules)
+
+
+def email_digest(email: str, salt: str) -> str:
+    return hashlib.sha256(f"{salt}:{email.strip().lower()}".encode()).hexdigest()
+
+
+@transaction.atomic
+def delete_account(user: User, *, record_erasure: bool = True) -> None:
+    """Erase a person: every app's data, their sessions, then the account itself.
+
+    Memberships stay as anonymous rows so that counts survive. An erasure record with a
+    salted hash of the email lets the erasure be applied again after a backup restore.
+    """
+    from allauth.usersessions.models import UserSession
+    from django.contrib.sessions.models import Session
+
+    from .privacy import erase_personal_data
+
+    if record_erasure:
+        salt = secrets.token_hex(16)
+        ErasureRecord.objects.create(salt=salt, email_hash=email_digest(user.email, salt))
+    erase_personal_data(user)
+    session_keys = set(UserSession.objects.filter(user=user).values_list(
+        "session_key", flat=True))
+    # Sessions allauth did not track (admin logins, tests): a scan, rare and worth it.
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            session_keys.add(session.session_key)
+    Session.objects.filter(session_key__in=session_keys).delete()
+    UserSession.objects.filter(user=user).delete()
+    record(None, AuditAction.ACCOUNT_DELETED, None)
+    user.delete()
+
+
+def reapply_erasures() -> int:
+    """After restoring a backup: erase again every account that had been deleted."""
+    records = list(ErasureRecord.objects.all())
+    erased = 0
+    for user in User.objects.all():
+        if any(email_digest(user.email, r.salt) == r.email_hash for r in records):
+            delete_account(user, record_erasure=False)
+            erased += 1
+    return erased

@@ -1,25 +1,421 @@
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Pages of the members app: joining, /me/, and the organizers' queue and member list."""
 
-from .permissions import has_mfa
+from __future__ import annotations
+
+import csv
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from chapters.enums import ChapterStatus
+from chapters.geo import distance_km
+from chapters.models import Chapter, PartnerOrganization
+
+from . import services
+from .enums import MembershipRole, MembershipStatus
+from .forms import (
+    DeleteAccountForm,
+    JoinForm,
+    MemberFilterForm,
+    PolicyForm,
+    ProfileForm,
+    RemoveForm,
+    policy_initial,
+)
+from .models import Membership, MembershipPolicy
+from .permissions import (
+    has_mfa,
+    may_edit_policy,
+    may_manage_members,
+    may_see_member_counts,
+)
+from .rules import describe, effective_rules, eligibility, rules_of
+
+PAGE_SIZE = 25
+# A graduated or closed chapter takes no new members; its page points elsewhere.
+CLOSED_STATUSES = (ChapterStatus.GRADUATED, ChapterStatus.CLOSED)
+MAX_ID = 2**31 - 1
+
+
+def _chapter(slug: str, user, predicate) -> Chapter:
+    """The chapter, if this user may act on it: 404 for an unknown slug, 403 otherwise."""
+    chapter = get_object_or_404(Chapter, slug=slug)
+    if not predicate(user, chapter):
+        raise PermissionDenied
+    return chapter
+
+
+def _membership(chapter: Chapter, pk: int) -> Membership:
+    """A membership of this chapter only: an id from another chapter is a 404."""
+    if not 0 < pk <= MAX_ID:
+        raise Http404
+    return get_object_or_404(
+        Membership.objects.select_related("user", "chapter"), pk=pk, chapter=chapter,
+        user__isnull=False)
+
+
+def _ids(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.isdigit() and 0 < int(v) <= MAX_ID]
+
+
+# ---------------------------------------------------------------------------------------
+# Joining
+# ---------------------------------------------------------------------------------------
+
+
+def _alternatives(chapter: Chapter, answers: dict) -> dict:
+    """Where a person who does not fit this chapter may go instead."""
+    versions = {p.chapter_id: p.current_version for p in
+                MembershipPolicy.objects.select_related("current_version")}
+    baseline = versions.get(None)
+    fits = []
+    for other in Chapter.objects.listed().exclude(pk=chapter.pk).exclude(
+            status__in=CLOSED_STATUSES):
+        if other.pk in versions and eligibility(
+                effective_rules(baseline, versions[other.pk]), answers).eligible:
+            fits.append(other)
+    if chapter.latitude is not None and chapter.longitude is not None:
+        located = [c for c in fits if c.latitude is not None and c.longitude is not None]
+        located.sort(key=lambda c: distance_km(chapter.latitude, chapter.longitude,
+                                               c.latitude, c.longitude))
+        fits = located[:5] + [c for c in fits if c.latitude is None][:1]
+    global_chapter = next((c for c in fits if c.slug == "global"), None)
+    partners = [p for p in PartnerOrganization.objects.all()
+                if chapter.country and chapter.country in (p.countries or [])]
+    return {"other_chapters": [c for c in fits if c.slug != "global"][:5],
+            "global_chapter": global_chapter, "partners": partners}
+
+
+@login_required
+def join(request: HttpRequest, slug: str) -> HttpResponse:
+    """Ask to join: only the questions the rules need, and the outcome at once."""
+    chapter = get_object_or_404(Chapter.objects.listed(), slug=slug)
+    membership = Membership.objects.filter(chapter=chapter, user=request.user).first()
+    if membership and membership.status in (MembershipStatus.PENDING,
+                                            MembershipStatus.ACTIVE,
+                                            MembershipStatus.REMOVED):
+        return render(request, "members/join.html",
+                      {"chapter": chapter, "membership": membership})
+    if chapter.status in CLOSED_STATUSES:
+        return render(request, "members/join.html", {"chapter": chapter, "closed": True})
+    rules = services.chapter_rules(chapter)
+    user = request.user
+    ask_profile = not (user.display_name and user.work_kind)
+    data = request.POST if request.method == "POST" else None
+    form = JoinForm(data, rules=rules)
+    profile_form = ProfileForm(data, instance=user, join=True, prefix="profile") \
+        if ask_profile else None
+    context = {"chapter": chapter, "form": form, "profile_form": profile_form,
+               "rules": describe(rules)}
+    if request.method != "POST":
+        return render(request, "members/join.html", context)
+    if not form.is_valid() or (profile_form and not profile_form.is_valid()):
+        return render(request, "members/join.html", context, status=400)
+    if profile_form:
+        profile_form.save()
+    if not user.preferred_language and request.LANGUAGE_CODE in dict(settings.LANGUAGES):
+        # Emails about this request go out in the language the person asked in.
+        user.preferred_language = request.LANGUAGE_CODE
+        user.save(update_fields=["preferred_language"])
+    try:
+        outcome = services.request_to_join(chapter, user, form.answers())
+    except services.TransitionError as error:
+        messages.error(request, str(error))
+        return redirect("members:join", chapter.slug)
+    if outcome.membership is None:
+        context.update(decision=outcome.decision, **_alternatives(chapter, form.answers()))
+        return render(request, "members/join.html", context)
+    return redirect("members:join", chapter.slug)
+
+
+# ---------------------------------------------------------------------------------------
+# A person's own page
+# ---------------------------------------------------------------------------------------
 
 
 @login_required
 def me(request: HttpRequest) -> HttpResponse:
     """A person's own page: what the network holds about them, and nobody else's."""
     memberships = request.user.memberships.select_related("chapter").order_by("chapter__name")
-    return render(
-        request, "members/me.html",
-        {"memberships": memberships, "has_mfa": has_mfa(request.user)},
-    )
+    return render(request, "members/me.html", {
+        "memberships": memberships, "has_mfa": has_mfa(request.user),
+        "leavable": (MembershipStatus.PENDING, MembershipStatus.ACTIVE),
+        "may_edit_baseline": may_edit_policy(request.user, None),
+    })
 
 
-def join(request: HttpRequest, slug: str) -> HttpResponse:
-    """Ask to join a chapter (the membership work fills this in)."""
-    from django.shortcuts import get_object_or_404
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Your profile is saved."))
+            return redirect("members:me")
+        return render(request, "members/profile.html", {"form": form}, status=400)
+    return render(request, "members/profile.html", {"form": form})
 
-    from chapters.models import Chapter
 
-    chapter = get_object_or_404(Chapter.objects.listed(), slug=slug)
-    return render(request, "members/join.html", {"chapter": chapter})
+@login_required
+def leave(request: HttpRequest, pk: int) -> HttpResponse:
+    """Leave a chapter (or withdraw a request), after a confirmation."""
+    if not 0 < pk <= MAX_ID:
+        raise Http404
+    membership = get_object_or_404(
+        Membership.objects.select_related("chapter"), pk=pk, user=request.user)
+    if request.method == "POST":
+        try:
+            services.leave_chapter(membership, user=request.user)
+            messages.success(request, _("You left %(chapter)s.") %
+                             {"chapter": membership.chapter.name})
+        except services.TransitionError as error:
+            messages.error(request, str(error))
+        return redirect("members:me")
+    return render(request, "members/leave.html", {"membership": membership})
+
+
+@login_required
+def export_my_data(request: HttpRequest) -> HttpResponse:
+    """Everything held about the signed-in person, as a JSON download."""
+    from .privacy import export_personal_data
+
+    body = json.dumps(export_personal_data(request.user), indent=2, default=str)
+    response = HttpResponse(body, content_type="application/json")
+    response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+    return response
+
+
+@login_required
+def delete_account(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.POST or None)
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "members/delete_account.html", {"form": form}, status=400)
+        user = request.user
+        logout(request)
+        services.delete_account(user)
+        messages.success(request, _("Your account and your personal data are deleted."))
+        return redirect("chapters:home")
+    return render(request, "members/delete_account.html", {"form": form})
+
+
+# ---------------------------------------------------------------------------------------
+# Organizers: review queue
+# ---------------------------------------------------------------------------------------
+
+
+def _requests_page(request: HttpRequest, chapter: Chapter):
+    pending = (Membership.objects.pending().filter(chapter=chapter, user__isnull=False)
+               .select_related("user").order_by("requested_at", "pk"))
+    return Paginator(pending, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@login_required
+def requests(request: HttpRequest, slug: str) -> HttpResponse:
+    """The chapter's pending join requests with their answers."""
+    chapter = _chapter(slug, request.user, may_manage_members)
+    page = _requests_page(request, chapter)
+    template = "members/requests.html#queue" if request.htmx else "members/requests.html"
+    return render(request, template, {"chapter": chapter, "page": page})
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, slug: str) -> HttpResponse:
+    """Approve or decline one request (decide=approve:ID) or the checked ones (decide=approve)."""
+    chapter = _chapter(slug, request.user, may_manage_members)
+    action, _sep, one = request.POST.get("decide", "").partition(":")
+    if action not in ("approve", "decline"):
+        return HttpResponse(_("Choose approve or decline."), status=400)
+    ids = _ids([one]) if one else _ids(request.POST.getlist("ids"))
+    message = request.POST.get("message", "")[:2000]
+    decided = 0
+    for membership in Membership.objects.filter(chapter=chapter, pk__in=ids,
+                                                user__isnull=False):
+        try:
+            services.decide_request(membership, actor=request.user,
+                                    approve=action == "approve", message=message)
+            decided += 1
+        except services.TransitionError:
+            continue
+    if not request.htmx:
+        messages.success(request, _("%(count)s requests decided.") % {"count": decided})
+        return redirect("members:requests", chapter.slug)
+    page = _requests_page(request, chapter)
+    return render(request, "members/requests.html#queue",
+                  {"chapter": chapter, "page": page, "decided": decided})
+
+
+# ---------------------------------------------------------------------------------------
+# Organizers: member list
+# ---------------------------------------------------------------------------------------
+
+
+def _filtered_members(chapter: Chapter, form: MemberFilterForm):
+    members = Membership.objects.filter(chapter=chapter, user__isnull=False).select_related(
+        "user").order_by("user__display_name", "user__email", "pk")
+    if form.is_valid():
+        if q := form.cleaned_data["q"].strip():
+            members = members.filter(Q(user__display_name__icontains=q)
+                                     | Q(user__email__icontains=q))
+        if status := form.cleaned_data["status"]:
+            members = members.filter(status=status)
+        if role := form.cleaned_data["role"]:
+            members = members.filter(role=role)
+    return members
+
+
+@login_required
+def members(request: HttpRequest, slug: str) -> HttpResponse:
+    chapter = _chapter(slug, request.user, may_manage_members)
+    form = MemberFilterForm(request.GET)
+    page = Paginator(_filtered_members(chapter, form), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    template = "members/members.html#results" if request.htmx else "members/members.html"
+    return render(request, template, {
+        "chapter": chapter, "form": form, "page": page, "query": request.GET.urlencode(),
+        "ACTIVE": MembershipStatus.ACTIVE, "ORGANIZER": MembershipRole.ORGANIZER,
+    })
+
+
+@login_required
+@require_POST
+def change_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    chapter = _chapter(slug, request.user, may_manage_members)
+    membership = _membership(chapter, pk)
+    role = request.POST.get("role", "")
+    try:
+        services.change_role(membership, role, actor=request.user)
+        messages.success(request, _("Role changed."))
+    except services.TransitionError as error:
+        messages.error(request, str(error))
+    return redirect("members:members", chapter.slug)
+
+
+@login_required
+def remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    chapter = _chapter(slug, request.user, may_manage_members)
+    membership = _membership(chapter, pk)
+    form = RemoveForm(request.POST or None)
+    context = {"chapter": chapter, "membership": membership, "form": form}
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "members/remove.html", context, status=400)
+        try:
+            services.remove_member(membership, actor=request.user,
+                                   reason=form.cleaned_data["reason"],
+                                   notify=form.cleaned_data["notify"])
+            messages.success(request, _("The member was removed."))
+        except services.TransitionError as error:
+            messages.error(request, str(error))
+        return redirect("members:members", chapter.slug)
+    return render(request, "members/remove.html", context)
+
+
+def _safe_cell(value: object) -> str:
+    """A CSV cell a spreadsheet will not run as a formula."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@login_required
+@require_POST
+def export_members(request: HttpRequest, slug: str) -> HttpResponse:
+    """The member list as CSV (filtered like the page); every export is recorded."""
+    chapter = _chapter(slug, request.user, may_manage_members)
+    rows = list(_filtered_members(chapter, MemberFilterForm(request.POST)))
+    services.record_members_export(chapter, actor=request.user, count=len(rows))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{chapter.slug}-members-{timezone.now():%Y-%m-%d}.csv"')
+    writer = csv.writer(response)
+    writer.writerow([_("Display name"), _("Email"), _("Pronouns"), _("Status"), _("Role"),
+                     _("Requested at")])
+    for m in rows:
+        writer.writerow([_safe_cell(v) for v in (
+            m.user.display_name, m.user.email, m.user.pronouns, m.get_status_display(),
+            m.get_role_display(), m.requested_at.date().isoformat())])
+    return response
+
+
+@login_required
+def counts(request: HttpRequest, slug: str) -> HttpResponse:
+    """How many members and requests: numbers only, for Global admins too."""
+    chapter = _chapter(slug, request.user, may_see_member_counts)
+    by_status = dict(Membership.objects.filter(chapter=chapter).values_list("status")
+                     .annotate(n=Count("pk")).values_list("status", "n"))
+    rows = [(label, by_status.get(value, 0)) for value, label in MembershipStatus.choices]
+    return render(request, "members/counts.html", {"chapter": chapter, "rows": rows})
+
+
+# ---------------------------------------------------------------------------------------
+# Policies
+# ---------------------------------------------------------------------------------------
+
+
+def _edit_policy(request: HttpRequest, chapter: Chapter | None) -> HttpResponse:
+    """Edit a chapter's rules (never below the baseline), or the baseline (chapter=None)."""
+    if chapter is None:
+        policy = MembershipPolicy.objects.filter(is_network_baseline=True).select_related(
+            "current_version").first()
+        baseline_version, own = None, policy.current_version if policy else None
+    else:
+        baseline_version, own = services.current_versions(chapter)
+    baseline = rules_of(baseline_version) if baseline_version else None
+    form = PolicyForm(request.POST or None, baseline=baseline, initial=policy_initial(own))
+    context = {"chapter": chapter, "form": form, "current": own}
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.change_policy(chapter, actor=request.user,
+                                       note=form.cleaned_data["note"], **form.rules())
+            except services.PolicyError as error:
+                for problem in error.problems:
+                    form.add_error(None, problem)
+            else:
+                messages.success(request, _("The new rules are saved."))
+                if chapter is None:
+                    return redirect("members:baseline_policy")
+                return redirect("members:policy_review", chapter.slug)
+        return render(request, "members/policy.html", context, status=400)
+    return render(request, "members/policy.html", context)
+
+
+@login_required
+def edit_policy(request: HttpRequest, slug: str) -> HttpResponse:
+    return _edit_policy(request, _chapter(slug, request.user, may_edit_policy))
+
+
+@login_required
+def edit_baseline_policy(request: HttpRequest) -> HttpResponse:
+    if not may_edit_policy(request.user, None):
+        raise PermissionDenied
+    return _edit_policy(request, None)
+
+
+@login_required
+def policy_review(request: HttpRequest, slug: str) -> HttpResponse:
+    """Active members who would not meet the current rules, judged from their answers."""
+    chapter = _chapter(slug, request.user, may_manage_members)
+    rules = services.chapter_rules(chapter)
+    failing, unknown = [], []
+    for membership in (Membership.objects.active().filter(chapter=chapter, user__isnull=False)
+                       .select_related("user").order_by("user__display_name", "pk")):
+        decision = eligibility(rules, membership.answers or {})
+        if decision.reasons:
+            failing.append((membership, decision))
+        elif decision.unknown:
+            unknown.append((membership, decision))
+    return render(request, "members/policy_review.html",
+                  {"chapter": chapter, "failing": failing, "unknown": unknown})

@@ -1,11 +1,53 @@
 """Template tags other apps' pages use to show membership parts (chapter page, /me/)."""
 
 from django import template
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from ..models import Membership, MembershipPolicy, PolicyVersion
+from ..permissions import may_edit_policy, may_manage_members, may_see_member_counts
+from ..rules import QUESTION_TEXT, describe, effective_rules
 
 register = template.Library()
 
 
 @register.inclusion_tag("members/tags/chapter_rules.html", takes_context=True)
 def chapter_rules(context, chapter):
-    """Who may join this chapter, in plain words, and the 'Ask to join' action."""
-    return {"chapter": chapter, "request": context.get("request"), "user": context.get("user")}
+    """Who may join this chapter, in plain words, its history, and 'Ask to join'.
+
+    A constant number of queries: the two current versions, the chapter's history, and the
+    viewer's own membership.
+    """
+    user = context.get("user")
+    current = {
+        p.chapter_id: p.current_version
+        for p in MembershipPolicy.objects.filter(
+            Q(is_network_baseline=True) | Q(chapter=chapter)).select_related("current_version")
+    }
+    rules = effective_rules(current.get(None), current.get(chapter.pk))
+    history = PolicyVersion.objects.filter(policy__chapter=chapter).order_by("-number")[:20]
+    membership = None
+    if user is not None and user.is_authenticated:
+        membership = Membership.objects.filter(chapter=chapter, user=user).first()
+    return {
+        "chapter": chapter, "request": context.get("request"), "user": user,
+        "rules": describe(rules), "questions": rules.questions, "history": history,
+        "membership": membership,
+        "may_manage": may_manage_members(user, chapter) if user else False,
+        "may_edit_policy": may_edit_policy(user, chapter) if user else False,
+        "may_see_counts": may_see_member_counts(user, chapter) if user else False,
+    }
+
+
+@register.filter
+def answer_lines(answers) -> list[tuple[str, str]]:
+    """A join request's answers as (question in plain words, answer) pairs."""
+    if not isinstance(answers, dict):
+        return []
+    yes_no = {"yes": _("Yes"), "no": _("No")}
+    lines = [(str(QUESTION_TEXT[key]), str(yes_no.get(answers[key], answers[key])))
+             for key in QUESTION_TEXT if key in answers]
+    questions = answers.get("questions") or {}
+    if isinstance(questions, dict):
+        lines += [(str(q), str(a) or "-") for q, a in questions.items()]
+    return lines

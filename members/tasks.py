@@ -1,0 +1,38 @@
+"""Background work of the members app: the daily digest of join requests."""
+
+from django.db import transaction
+from django.tasks import task
+from django.urls import reverse
+from django.utils import timezone
+
+from chapters.models import Chapter
+
+from .emails import enqueue_email
+from .models import JoinRequestDigest, Membership
+
+
+@task
+def send_join_request_digest(chapter_id: int) -> int:
+    """Email the chapter's organizers the pending requests; return how many were listed."""
+    with transaction.atomic():
+        digest = JoinRequestDigest.objects.select_for_update().filter(
+            chapter_id=chapter_id).first()
+        chapter = Chapter.objects.filter(pk=chapter_id).first()
+        if digest is None or chapter is None:
+            return 0
+        digest.scheduled_for = None
+        digest.last_sent_at = timezone.now()
+        digest.save(update_fields=["scheduled_for", "last_sent_at"])
+    pending = list(Membership.objects.pending().filter(chapter=chapter)
+                   .select_related("user").order_by("requested_at"))
+    if not pending:
+        return 0
+    names = [str(m.user) for m in pending if m.user]
+    queue_url = reverse("members:requests", args=[chapter.slug])
+    for organizer in (Membership.objects.organizers().filter(chapter=chapter)
+                      .select_related("user")):
+        enqueue_email(organizer.user.email, "members/join_request_digest",
+                      {"chapter": chapter.name, "count": len(pending), "names": names,
+                       "queue_url": queue_url},
+                      organizer.user.preferred_language)
+    return len(pending)
