@@ -105,9 +105,10 @@ def edit_session(session: OnboardingSession, *, actor, changed: list[str]) -> On
         record(actor, AuditAction.SESSION_CHANGED, session, chapter=session.chapter,
                summary=f"Edited {session.title}", fields=changed)
         if "starts_at" in changed:
+            # The task rows are written in this transaction: they exist only if it commits.
             for registration in session.registrations.filter(status=S.CONFIRMED):
                 registration.session = session
-                transaction.on_commit(lambda r=registration: schedule_reminders(r))
+                schedule_reminders(registration)
     return session
 
 
@@ -180,7 +181,7 @@ def _confirm_locked(registration: Registration, session: OnboardingSession,
     registration.save(update_fields=["status", "email_confirmed", "confirmed_at"])
     if new == S.CONFIRMED:
         _email(registration, "confirmed", private=True)
-        transaction.on_commit(lambda: schedule_reminders(registration))
+        schedule_reminders(registration)
     else:
         _email(registration, "waitlisted")
     return registration
@@ -252,7 +253,7 @@ def promote_next(session: OnboardingSession, *, now: dt.datetime | None = None
         registration.status = S.CONFIRMED
         registration.save(update_fields=["status"])
         _email(registration, "promoted", private=True)
-        transaction.on_commit(lambda r=registration: schedule_reminders(r))
+        schedule_reminders(registration)
         promoted = promoted or registration
     return promoted
 

@@ -333,7 +333,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     session = _managed_session(request, pk)
-    form = CancelSessionForm(request.POST or None)
+    form = CancelSessionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.cancel_session(session, actor=request.user,
