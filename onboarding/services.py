@@ -21,8 +21,10 @@ from .models import (
     PLACE_HOLDING,
     OnboardingSession,
     Registration,
-    RegistrationStatus as S,
     SessionStatus,
+)
+from .models import (
+    RegistrationStatus as S,
 )
 from .times import format_local
 

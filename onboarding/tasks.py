@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.tasks import task
 
-from .models import RegistrationStatus, Registration
+from .models import Registration, RegistrationStatus
 
 
 @task

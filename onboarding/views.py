@@ -3,9 +3,10 @@
 import datetime as dt
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +18,11 @@ from members import permissions
 from . import services
 from .calendar import chapter_feed, session_ics
 from .forms import (
-    CancelSessionForm, CodeForm, FilterForm, MonthForm, RegistrationForm,
+    CancelSessionForm,
+    CodeForm,
+    FilterForm,
+    MonthForm,
+    RegistrationForm,
     SessionForm,
 )
 from .funnel import funnel
@@ -45,16 +50,8 @@ def _managed_session(request, pk: int) -> OnboardingSession:
         raise Http404
     session = get_object_or_404(OnboardingSession.objects.select_related("chapter"), pk=pk)
     if not permissions.may_manage_sessions(request.user, session.chapter):
-        raise PermissionDenied403
+        raise PermissionDenied
     return session
-
-
-class PermissionDenied403(Exception):
-    pass
-
-
-def _forbidden() -> HttpResponse:
-    return HttpResponseForbidden(_("You may not do this."))
 
 
 def _registration_or_404(token: str) -> Registration:
@@ -260,25 +257,13 @@ def registration_calendar(request: HttpRequest, token: str) -> HttpResponse:
 # -- Organizers ------------------------------------------------------------------------------
 
 
-def _organizer_view(view):
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied403:
-            return _forbidden()
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
-
-
 def _managed_chapter(request, slug: str) -> Chapter:
     chapter = get_object_or_404(Chapter, slug=slug)
     if not permissions.may_manage_sessions(request.user, chapter):
-        raise PermissionDenied403
+        raise PermissionDenied
     return chapter
 
 
-@_organizer_view
 @require_GET
 def manage(request: HttpRequest, slug: str) -> HttpResponse:
     """The chapter's sessions, with sign-up numbers, for its organizers."""
@@ -293,7 +278,6 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "onboarding/manage.html", {"chapter": chapter, "page_obj": page})
 
 
-@_organizer_view
 @require_http_methods(["GET", "POST"])
 def session_create(request: HttpRequest, slug: str) -> HttpResponse:
     chapter = _managed_chapter(request, slug)
@@ -308,7 +292,6 @@ def session_create(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "onboarding/session_form.html", {"form": form, "chapter": chapter})
 
 
-@_organizer_view
 @require_http_methods(["GET", "POST"])
 def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     session = _managed_session(request, pk)
@@ -329,7 +312,6 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "onboarding/session_form.html", context)
 
 
-@_organizer_view
 @require_http_methods(["GET", "POST"])
 def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     session = _managed_session(request, pk)
@@ -348,7 +330,6 @@ def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
                   status=400 if request.method == "POST" else 200)
 
 
-@_organizer_view
 @require_GET
 def attendees(request: HttpRequest, pk: int) -> HttpResponse:
     """Who signed up, check-in buttons (phone-friendly) and who awaits a follow-up."""
@@ -364,7 +345,6 @@ def attendees(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-@_organizer_view
 @require_POST
 def check_in(request: HttpRequest, pk: int, registration_pk: int) -> HttpResponse:
     """Toggle attended / no-show; htmx swaps just this person's row."""
@@ -386,7 +366,6 @@ def check_in(request: HttpRequest, pk: int, registration_pk: int) -> HttpRespons
     return redirect("onboarding:attendees", session.pk)
 
 
-@_organizer_view
 @require_POST
 def session_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     session = _managed_session(request, pk)
@@ -400,7 +379,7 @@ def chapter_funnel(request: HttpRequest, slug: str) -> HttpResponse:
     """Registered, attended, asked to join, became members: numbers for one month."""
     chapter = get_object_or_404(Chapter, slug=slug)
     if not permissions.may_see_session_funnel(request.user, chapter):
-        return _forbidden()
+        raise PermissionDenied
     form = MonthForm(request.GET or None)
     today = timezone.now().date()
     month = today.replace(day=1)

@@ -6,7 +6,8 @@ import pytest
 from django.db import connection
 
 from onboarding import services
-from onboarding.models import Registration, RegistrationStatus as S
+from onboarding.models import Registration
+from onboarding.models import RegistrationStatus as S
 from tests import factories
 from tests.onboarding.factories import make_registration, make_session
 

@@ -7,7 +7,6 @@ from django.test import Client
 from django.urls import reverse
 
 from onboarding.models import OnboardingSession, Registration
-from tests import factories
 from tests.onboarding.factories import make_registration, make_session
 
 
@@ -50,7 +49,8 @@ def test_garbage_list_parameters_never_500(query, session_a, client):
 
 
 @pytest.mark.parametrize("url", [
-    "/sessions/0/", "/sessions/99999999999999999999999/", "/sessions/99999999999999999999999/session.ics",
+    "/sessions/0/", "/sessions/99999999999999999999999/",
+    "/sessions/99999999999999999999999/session.ics",
     "/sessions/123456/check-email/", "/sessions/chapter/nope/feed.ics",
     "/sessions/chapter/nope/flyer/", "/sessions/manage/99999999999999999999/",
     "/sessions/manage/99999999999999999999/edit/", "/sessions/chapter/nope/manage/",

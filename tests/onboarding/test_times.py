@@ -25,7 +25,7 @@ def test_berlin_session_seen_from_new_york_across_the_dst_boundary(chapter_a, cl
 
 def test_without_a_time_zone_cookie_the_page_also_shows_utc(chapter_a, client):
     starts = make_aware_strict(dt.datetime(2030, 7, 1, 19, 0), "Europe/Berlin")
-    session = make_session(chapter_a, starts_at=starts)
+    make_session(chapter_a, starts_at=starts)
     content = client.get(reverse("onboarding:list")).content.decode()
     assert "2030-07-01 19:00 CEST" in content and "2030-07-01 17:00 UTC" in content
 
