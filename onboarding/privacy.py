@@ -40,7 +40,7 @@ def erase(user) -> None:
         RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED,
     ]):
         try:
-            cancel_registration(registration)
+            cancel_registration(registration, notify=False)
         except TransitionError:
             pass
     for registration in _registrations(user):

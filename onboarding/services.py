@@ -218,9 +218,12 @@ def confirm_with_code(session: OnboardingSession, *, email: str, code: str) -> R
     return confirm_email(registration)
 
 
-def cancel_registration(registration: Registration, *, now: dt.datetime | None = None
-                        ) -> Registration:
-    """The person cancels; if they held a place, the first waitlisted person gets it."""
+def cancel_registration(registration: Registration, *, now: dt.datetime | None = None,
+                        notify: bool = True) -> Registration:
+    """The person cancels; if they held a place, the first waitlisted person gets it.
+
+    notify=False when the person is being erased: no email queued with their address.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         session = OnboardingSession.objects.select_for_update(no_key=True).select_related(
@@ -232,7 +235,8 @@ def cancel_registration(registration: Registration, *, now: dt.datetime | None =
         registration.status = S.CANCELLED
         registration.cancelled_at = now
         registration.save(update_fields=["status", "cancelled_at"])
-        _email(registration, "registration_cancelled")
+        if notify:
+            _email(registration, "registration_cancelled")
         if held_place and not session.is_cancelled and now < session.starts_at:
             promote_next(session, now=now)
     return registration

@@ -98,11 +98,17 @@ def test_unknown_token_is_404(client, db):
         assert client.post(f"/sessions/r/{token}/cancel/").status_code == 404
 
 
-def test_export_and_erase(carol, session_a):
+def test_export_and_erase_frees_the_place_for_the_waitlist(carol, session_a, emails):
+    session_a.capacity = 1
+    session_a.save()
     make_registration(session_a, "carol@example.org", name="Carol P")
+    waiting = make_registration(session_a, "next@example.org", status=S.WAITLISTED)
     data = privacy.export(carol)
     assert data["registrations"][0]["name"] == "Carol P"
     privacy.erase(carol)
     assert privacy.export(carol) == {"registrations": []}
-    registration = Registration.objects.get()
+    registration = Registration.objects.get(name="")
     assert registration.status == S.CANCELLED and "carol" not in registration.email
+    waiting.refresh_from_db()
+    assert waiting.status == S.CONFIRMED
+    assert [m.to for m in emails()] == [["next@example.org"]]
