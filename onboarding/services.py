@@ -99,10 +99,12 @@ def create_session(chapter, *, actor, **fields) -> OnboardingSession:
 
 
 def edit_session(session: OnboardingSession, *, actor, changed: list[str]) -> OnboardingSession:
-    """Save an organizer's edits; a new start time re-plans the reminders."""
+    """Save an organizer's edits; a new start time re-plans the reminders, more places go
+    to the waitlist."""
     if session.is_cancelled:
         raise TransitionError("a cancelled session cannot be edited")
     with transaction.atomic():
+        OnboardingSession.objects.select_for_update(no_key=True).filter(pk=session.pk).first()
         session.save()
         record(actor, AuditAction.SESSION_CHANGED, session, chapter=session.chapter,
                summary=f"Edited {session.title}", fields=changed)
@@ -111,6 +113,8 @@ def edit_session(session: OnboardingSession, *, actor, changed: list[str]) -> On
             for registration in session.registrations.filter(status=S.CONFIRMED):
                 registration.session = session
                 schedule_reminders(registration)
+        if "capacity" in changed and timezone.now() < session.starts_at:
+            promote_next(session)
     return session
 
 

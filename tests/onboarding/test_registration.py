@@ -154,3 +154,14 @@ def test_unlisted_chapters_sessions_are_not_public(client, baseline):
     assert client.get(reverse("onboarding:ics", args=[session.pk])).status_code == 404
     assert session.title.encode() not in client.get(reverse("onboarding:list")).content
     assert mail.outbox == []
+
+
+def test_more_places_go_to_the_waitlist(alice, chapter_a, emails):
+    session = make_session(chapter_a, capacity=1)
+    make_registration(session, "holder@example.org")
+    waiting = make_registration(session, "waiting@example.org", status=S.WAITLISTED)
+    session.capacity = 2
+    services.edit_session(session, actor=alice, changed=["capacity"])
+    waiting.refresh_from_db()
+    assert waiting.status == S.CONFIRMED
+    assert any(m.to == ["waiting@example.org"] for m in emails())
