@@ -26,7 +26,7 @@ from .forms import (
     SessionForm,
 )
 from .funnel import funnel
-from .models import OnboardingSession, Registration, RegistrationStatus
+from .models import PLACE_HOLDING, OnboardingSession, Registration, RegistrationStatus
 from .qr import qr_svg
 from .times import annotate_times, viewer_zone
 
@@ -114,7 +114,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {}
     if request.user.is_authenticated:
         initial = {"name": request.user.display_name or "", "email": request.user.email}
-    form = RegistrationForm(request.POST or None, initial=initial)
+    form = RegistrationForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST":
         if form.is_valid() and session.is_open_for_registration():
             email = form.cleaned_data["email"]
@@ -145,7 +145,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def check_email(request: HttpRequest, pk: int) -> HttpResponse:
     """After signing up: check your email, or type the code it contains."""
     session = _session_or_404(pk)
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         registration = None
         if form.is_valid():
@@ -269,8 +269,7 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
     """The chapter's sessions, with sign-up numbers, for its organizers."""
     chapter = _managed_chapter(request, slug)
     sessions = chapter.onboarding_sessions.select_related("chapter").annotate(
-        taken=Count("registrations", filter=Q(registrations__status__in=[
-            "confirmed", "attended", "no_show"])),
+        taken=Count("registrations", filter=Q(registrations__status__in=PLACE_HOLDING)),
         waitlisted=Count("registrations", filter=Q(registrations__status="waitlisted")),
     ).order_by("-starts_at")
     page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))

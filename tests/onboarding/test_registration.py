@@ -165,3 +165,9 @@ def test_more_places_go_to_the_waitlist(alice, chapter_a, emails):
     waiting.refresh_from_db()
     assert waiting.status == S.CONFIRMED
     assert any(m.to == ["waiting@example.org"] for m in emails())
+
+
+def test_empty_sign_up_shows_field_errors(client, session_a):
+    response = client.post(reverse("onboarding:detail", args=[session_a.pk]))
+    assert response.status_code == 400
+    assert b"This field is required" in response.content
