@@ -114,6 +114,11 @@ def may_manage_sessions(user: User, chapter: Chapter) -> bool:
     return has_mfa(user) and is_organizer(user, chapter)
 
 
+def may_see_session_funnel(user: User, chapter: Chapter) -> bool:
+    """The onboarding funnel (numbers only): the chapter's organizers and Global admins."""
+    return has_mfa(user) and (is_organizer(user, chapter) or is_global_admin(user))
+
+
 # ---------------------------------------------------------------------------------------
 # Directory, network level: the directory's truth and the partner list.
 # ---------------------------------------------------------------------------------------

@@ -1,7 +1,395 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Public listing and sign-up, the registered person's page, and the organizers' pages."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from chapters.models import Chapter
+from members import permissions
+
+from . import services
+from .calendar import chapter_feed, session_ics
+from .forms import (
+    CancelSessionForm,
+    CodeForm,
+    FilterForm,
+    MonthForm,
+    RegistrationForm,
+    SessionForm,
+)
+from .funnel import funnel
+from .models import PLACE_HOLDING, OnboardingSession, Registration, RegistrationStatus
+from .qr import qr_svg
+from .times import annotate_times, viewer_zone
+
+PAGE_SIZE = 20
+MAX_ID = 2**31 - 1
 
 
+def _public_sessions():
+    return OnboardingSession.objects.public().select_related("chapter")
+
+
+def _session_or_404(pk: int, queryset=None) -> OnboardingSession:
+    if pk > MAX_ID:
+        raise Http404
+    return get_object_or_404(queryset if queryset is not None else _public_sessions(), pk=pk)
+
+
+def _managed_session(request, pk: int) -> OnboardingSession:
+    """A session of a listed or unlisted chapter; only its organizers get past this."""
+    if pk > MAX_ID:
+        raise Http404
+    session = get_object_or_404(OnboardingSession.objects.select_related("chapter"), pk=pk)
+    if not permissions.may_manage_sessions(request.user, session.chapter):
+        raise PermissionDenied
+    return session
+
+
+def _registration_or_404(token: str) -> Registration:
+    if len(token) > 64:
+        raise Http404
+    return get_object_or_404(
+        Registration.objects.select_related("session__chapter"), token=token,
+    )
+
+
+# -- Public ----------------------------------------------------------------------------------
+
+
+@require_GET
 def session_list(request: HttpRequest) -> HttpResponse:
-    """Upcoming onboarding sessions across the network."""
-    return render(request, "onboarding/session_list.html")
+    """Upcoming sessions across the network, filtered by chapter, language and format."""
+    chapters = list(Chapter.objects.listed().only("slug", "name"))
+    form = FilterForm(request.GET or None, chapters=chapters)
+    sessions = _public_sessions().upcoming().with_taken().order_by("starts_at", "pk")
+    status = 200
+    if form.is_bound:
+        if form.is_valid():
+            if form.cleaned_data["chapter"]:
+                sessions = sessions.filter(chapter__slug=form.cleaned_data["chapter"])
+            if form.cleaned_data["language"]:
+                sessions = sessions.filter(language=form.cleaned_data["language"])
+            if form.cleaned_data["format"]:
+                sessions = sessions.filter(format=form.cleaned_data["format"])
+        else:
+            status = 400
+            sessions = sessions.none()
+    page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
+    annotate_times(page.object_list, viewer_zone(request))
+    query = request.GET.copy()
+    query.pop("page", None)
+    template = "onboarding/session_list.html"
+    if request.htmx:
+        template += "#results"
+    return render(request, template, {
+        "form": form, "page_obj": page, "query": query.urlencode(),
+        "has_viewer_zone": viewer_zone(request) is not None,
+    }, status=status)
+
+
+def _detail_context(request, session, **extra):
+    annotate_times([session], viewer_zone(request))
+    return {
+        "session": session,
+        "open": session.is_open_for_registration(),
+        "may_manage": permissions.may_manage_sessions(request.user, session.chapter),
+        "has_viewer_zone": viewer_zone(request) is not None,
+        **extra,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A session's public page with the sign-up form (name and email, no password)."""
+    session = _session_or_404(pk, _public_sessions().with_taken())
+    initial = {}
+    if request.user.is_authenticated:
+        initial = {"name": request.user.display_name or "", "email": request.user.email}
+    form = RegistrationForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST":
+        if form.is_valid() and session.is_open_for_registration():
+            email = form.cleaned_data["email"]
+            user = request.user if request.user.is_authenticated else None
+            verified = user is not None and user.emailaddress_set.filter(
+                email__iexact=email, verified=True).exists()
+            try:
+                registration = services.register(
+                    session, name=form.cleaned_data["name"], email=email,
+                    user=user if verified else None, email_verified=verified,
+                )
+            except services.RegistrationClosed:
+                form.add_error(None, _("Registration for this session is closed."))
+            else:
+                if verified:
+                    messages.success(request, _("You are signed up."))
+                    return redirect("onboarding:registration", registration.token)
+                return redirect("onboarding:check_email", session.pk)
+        elif form.is_valid():
+            form.add_error(None, _("Registration for this session is closed."))
+        return render(request, "onboarding/session_detail.html",
+                      _detail_context(request, session, form=form), status=400)
+    return render(request, "onboarding/session_detail.html",
+                  _detail_context(request, session, form=form))
+
+
+@require_http_methods(["GET", "POST"])
+def check_email(request: HttpRequest, pk: int) -> HttpResponse:
+    """After signing up: check your email, or type the code it contains."""
+    session = _session_or_404(pk)
+    form = CodeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        registration = None
+        if form.is_valid():
+            try:
+                registration = services.confirm_with_code(
+                    session, email=form.cleaned_data["email"], code=form.cleaned_data["code"])
+            except services.RegistrationClosed:
+                form.add_error(None, _("Registration for this session is closed."))
+            else:
+                if registration is None:
+                    form.add_error("code", _("This code does not match. Check the email."))
+        if registration is not None:
+            return redirect("onboarding:registration", registration.token)
+        return render(request, "onboarding/check_email.html",
+                      {"session": session, "form": form}, status=400)
+    return render(request, "onboarding/check_email.html", {"session": session, "form": form})
+
+
+@require_GET
+def session_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    """The public .ics of one session: never the venue or the call link."""
+    session = _session_or_404(pk)
+    response = HttpResponse(session_ics(session), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="session-{session.pk}.ics"'
+    return response
+
+
+@require_GET
+def chapter_calendar(request: HttpRequest, slug: str) -> HttpResponse:
+    """A chapter's public iCalendar feed of sessions (no private fields)."""
+    chapter = get_object_or_404(Chapter.objects.listed(), slug=slug)
+    since = timezone.now() - dt.timedelta(days=30)
+    sessions = chapter.onboarding_sessions.select_related("chapter").filter(
+        ends_at__gte=since).order_by("starts_at")[:200]
+    return HttpResponse(chapter_feed(chapter, sessions),
+                        content_type="text/calendar; charset=utf-8")
+
+
+@require_GET
+def flyer(request: HttpRequest, slug: str) -> HttpResponse:
+    """A printable flyer: the chapter, who may join, next sessions, a QR code to its page."""
+    from django.conf import settings
+
+    chapter = get_object_or_404(Chapter.objects.listed(), slug=slug)
+    sessions = list(chapter.onboarding_sessions.select_related("chapter").upcoming().filter(
+        status="scheduled").order_by("starts_at")[:4])
+    annotate_times(sessions, None)
+    url = settings.SITE_URL + chapter.get_absolute_url()
+    return render(request, "onboarding/flyer.html", {
+        "chapter": chapter, "sessions": sessions, "chapter_url": url,
+        "qr": qr_svg(url, _("QR code to %(name)s's page") % {"name": chapter.name}),
+    })
+
+
+# -- The registered person -------------------------------------------------------------------
+
+
+@require_GET
+def registration_page(request: HttpRequest, token: str) -> HttpResponse:
+    """The person's own page, reached by the secret link in their email."""
+    registration = _registration_or_404(token)
+    session = registration.session
+    annotate_times([session], viewer_zone(request))
+    return render(request, "onboarding/registration.html", {
+        "registration": registration, "session": session,
+        "private": registration.sees_private_details and not session.is_cancelled,
+        "has_viewer_zone": viewer_zone(request) is not None,
+    })
+
+
+@require_POST
+def registration_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    registration = _registration_or_404(token)
+    try:
+        registration = services.confirm_email(registration)
+    except services.RegistrationClosed:
+        messages.error(request, _("Registration for this session is closed."))
+    else:
+        if registration.status == RegistrationStatus.CONFIRMED:
+            messages.success(request, _("Your place is confirmed."))
+        elif registration.status == RegistrationStatus.WAITLISTED:
+            messages.info(request, _("The session is full: you are on the waitlist."))
+    return redirect("onboarding:registration", registration.token)
+
+
+@require_POST
+def registration_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    registration = _registration_or_404(token)
+    try:
+        services.cancel_registration(registration)
+    except services.TransitionError:
+        messages.error(request, _("This registration can no longer be cancelled."))
+    else:
+        messages.success(request, _("Your registration is cancelled."))
+    return redirect("onboarding:registration", registration.token)
+
+
+@require_GET
+def registration_calendar(request: HttpRequest, token: str) -> HttpResponse:
+    """The person's own .ics: with venue and link once their place is confirmed."""
+    registration = _registration_or_404(token)
+    response = HttpResponse(session_ics(registration.session, registration),
+                            content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="session-{registration.session_id}.ics"')
+    return response
+
+
+# -- Organizers ------------------------------------------------------------------------------
+
+
+def _managed_chapter(request, slug: str) -> Chapter:
+    chapter = get_object_or_404(Chapter, slug=slug)
+    if not permissions.may_manage_sessions(request.user, chapter):
+        raise PermissionDenied
+    return chapter
+
+
+@require_GET
+def manage(request: HttpRequest, slug: str) -> HttpResponse:
+    """The chapter's sessions, with sign-up numbers, for its organizers."""
+    chapter = _managed_chapter(request, slug)
+    sessions = chapter.onboarding_sessions.select_related("chapter").annotate(
+        taken=Count("registrations", filter=Q(registrations__status__in=PLACE_HOLDING)),
+        waitlisted=Count("registrations", filter=Q(registrations__status="waitlisted")),
+    ).order_by("-starts_at")
+    page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
+    annotate_times(page.object_list, None)
+    return render(request, "onboarding/manage.html", {"chapter": chapter, "page_obj": page})
+
+
+@require_http_methods(["GET", "POST"])
+def session_create(request: HttpRequest, slug: str) -> HttpResponse:
+    chapter = _managed_chapter(request, slug)
+    form = SessionForm(request.POST or None, chapter=chapter)
+    if request.method == "POST":
+        if form.is_valid():
+            session = services.create_session(chapter, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("The session is scheduled."))
+            return redirect("onboarding:attendees", session.pk)
+        return render(request, "onboarding/session_form.html",
+                      {"form": form, "chapter": chapter}, status=400)
+    return render(request, "onboarding/session_form.html", {"form": form, "chapter": chapter})
+
+
+@require_http_methods(["GET", "POST"])
+def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _managed_session(request, pk)
+    if session.is_cancelled:
+        messages.error(request, _("A cancelled session cannot be edited."))
+        return redirect("onboarding:attendees", session.pk)
+    before = {name: getattr(session, name) for name in SessionForm.Meta.fields}
+    form = SessionForm(request.POST or None, instance=session, chapter=session.chapter)
+    context = {"form": form, "chapter": session.chapter, "session": session}
+    if request.method == "POST":
+        if form.is_valid():
+            changed = [name for name, value in before.items()
+                       if getattr(form.instance, name) != value]
+            services.edit_session(form.instance, actor=request.user, changed=changed)
+            messages.success(request, _("The session is updated."))
+            return redirect("onboarding:attendees", session.pk)
+        return render(request, "onboarding/session_form.html", context, status=400)
+    return render(request, "onboarding/session_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _managed_session(request, pk)
+    form = CancelSessionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cancel_session(session, actor=request.user,
+                                    reason=form.cleaned_data["reason"])
+        except services.TransitionError:
+            messages.error(request, _("This session is already cancelled."))
+        else:
+            messages.success(request, _("The session is cancelled; everyone registered is told."))
+        return redirect("onboarding:attendees", session.pk)
+    return render(request, "onboarding/session_cancel.html",
+                  {"form": form, "session": session},
+                  status=400 if request.method == "POST" else 200)
+
+
+@require_GET
+def attendees(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who signed up, check-in buttons (phone-friendly) and who awaits a follow-up."""
+    session = _managed_session(request, pk)
+    annotate_times([session], None)
+    registrations = list(session.registrations.exclude(status=RegistrationStatus.CANCELLED)
+                         .order_by("status", "name", "pk"))
+    not_followed = [r for r in registrations
+                    if r.status == RegistrationStatus.ATTENDED and r.followed_up_at is None]
+    return render(request, "onboarding/attendees.html", {
+        "session": session, "chapter": session.chapter, "registrations": registrations,
+        "not_followed": not_followed,
+    })
+
+
+@require_POST
+def check_in(request: HttpRequest, pk: int, registration_pk: int) -> HttpResponse:
+    """Toggle attended / no-show; htmx swaps just this person's row."""
+    session = _managed_session(request, pk)
+    if registration_pk > MAX_ID:
+        raise Http404
+    registration = get_object_or_404(session.registrations, pk=registration_pk)
+    attended = request.POST.get("attended")
+    if attended not in ("1", "0"):
+        return HttpResponse(_("Choose attended or did not come."), status=400)
+    try:
+        registration = services.set_attendance(
+            registration, attended=attended == "1", actor=request.user)
+    except services.TransitionError:
+        return HttpResponse(_("This person cannot be checked in."), status=400)
+    if request.htmx:
+        return render(request, "onboarding/attendees.html#person",
+                      {"session": session, "registration": registration})
+    return redirect("onboarding:attendees", session.pk)
+
+
+@require_POST
+def session_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _managed_session(request, pk)
+    count = services.follow_up(session, actor=request.user)
+    messages.success(request, _("Follow-up sent to %(count)d people.") % {"count": count})
+    return redirect("onboarding:attendees", session.pk)
+
+
+@require_GET
+def chapter_funnel(request: HttpRequest, slug: str) -> HttpResponse:
+    """Registered, attended, asked to join, became members: numbers for one month."""
+    chapter = get_object_or_404(Chapter, slug=slug)
+    if not permissions.may_see_session_funnel(request.user, chapter):
+        raise PermissionDenied
+    form = MonthForm(request.GET or None)
+    today = timezone.now().date()
+    month = today.replace(day=1)
+    status = 200
+    if form.is_bound:
+        if form.is_valid() and form.cleaned_data["month"]:
+            month = form.cleaned_data["month"].replace(day=1)
+        elif not form.is_valid():
+            status = 400
+    return render(request, "onboarding/funnel.html", {
+        "chapter": chapter, "form": form, "month": month,
+        "numbers": funnel(chapter, month.year, month.month),
+        "may_manage": permissions.may_manage_sessions(request.user, chapter),
+    }, status=status)

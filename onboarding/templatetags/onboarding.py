@@ -1,17 +1,50 @@
 """Template tags other apps' pages use to show onboarding parts (chapter page, /me/)."""
 
+from allauth.account.models import EmailAddress
 from django import template
+from django.db.models import Q
+
+from members import permissions
+
+from ..models import OnboardingSession, Registration
+from ..times import annotate_times, viewer_zone
 
 register = template.Library()
+
+NEXT_SESSIONS = 3
 
 
 @register.inclusion_tag("onboarding/tags/chapter_sessions.html", takes_context=True)
 def chapter_sessions(context, chapter):
-    """The chapter's next onboarding sessions."""
-    return {"chapter": chapter, "sessions": [], "request": context.get("request")}
+    """The chapter's next onboarding sessions: public fields only, one query."""
+    request = context.get("request")
+    sessions = list(
+        OnboardingSession.objects.filter(chapter=chapter).upcoming().with_taken()
+        .order_by("starts_at", "pk")[:NEXT_SESSIONS]
+    )
+    for session in sessions:
+        session.chapter = chapter
+    zone = viewer_zone(request) if request is not None else None
+    annotate_times(sessions, zone)
+    user = getattr(request, "user", None)
+    return {
+        "chapter": chapter, "sessions": sessions, "request": request,
+        "has_viewer_zone": zone is not None,
+        "may_manage": permissions.may_manage_sessions(user, chapter) if user else False,
+    }
+
+
+def registrations_of(user):
+    """A person's registrations: linked to them, or made with one of their verified emails."""
+    emails = EmailAddress.objects.filter(user=user, verified=True).values("email")
+    return Registration.objects.filter(
+        Q(user=user) | Q(email__in=emails)
+    ).select_related("session__chapter")
 
 
 @register.inclusion_tag("onboarding/tags/my_registrations.html", takes_context=True)
 def my_registrations(context, user):
     """A person's own session registrations, for /me/."""
-    return {"registrations": [], "request": context.get("request")}
+    registrations = list(registrations_of(user).order_by("-session__starts_at")[:50])
+    annotate_times([r.session for r in registrations], None)
+    return {"registrations": registrations, "request": context.get("request")}

@@ -1,0 +1,153 @@
+"""Forms: sessions entered in the chapter's time zone, sign-up, listing filters."""
+
+import datetime as dt
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from .models import OnboardingSession, SessionFormat
+from .times import make_aware_strict, zone
+
+LOCAL_INPUT = "%Y-%m-%dT%H:%M"
+TIME_FIELDS = ("starts_at", "ends_at", "registration_closes_at")
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self):
+        super().__init__(format=LOCAL_INPUT)
+
+
+class SessionForm(forms.ModelForm):
+    """Times are typed as wall-clock times in the chapter's zone and stored in UTC."""
+
+    starts_at = forms.DateTimeField(
+        label=_("Starts at"), widget=LocalDateTimeInput(), input_formats=[LOCAL_INPUT,
+                                                                           "%Y-%m-%d %H:%M"])
+    ends_at = forms.DateTimeField(
+        label=_("Ends at"), widget=LocalDateTimeInput(), input_formats=[LOCAL_INPUT,
+                                                                         "%Y-%m-%d %H:%M"])
+    registration_closes_at = forms.DateTimeField(
+        label=_("Registration closes at"), required=False, widget=LocalDateTimeInput(),
+        input_formats=[LOCAL_INPUT, "%Y-%m-%d %H:%M"],
+        help_text=_("Leave empty to close registration when the session starts."),
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+    class Meta:
+        model = OnboardingSession
+        fields = [
+            "title", "description", "starts_at", "ends_at", "format", "language", "capacity",
+            "facilitators", "venue_address", "call_link", "registration_closes_at",
+        ]
+        help_texts = {
+            "facilitators": _("Names or pseudonyms, as they want to be shown."),
+            "venue_address": _("Shown only to people with a confirmed place."),
+            "call_link": _("Shown only to people with a confirmed place."),
+        }
+
+    def __init__(self, *args, chapter, **kwargs):
+        self.chapter = chapter
+        instance = kwargs.get("instance")
+        if instance is not None and instance.pk and "initial" not in kwargs:
+            tz = zone(chapter.timezone) or dt.UTC
+            kwargs["initial"] = {
+                name: getattr(instance, name).astimezone(tz).replace(tzinfo=None)
+                for name in TIME_FIELDS if getattr(instance, name)
+            }
+        super().__init__(*args, **kwargs)
+        self.fields["capacity"].min_value = 1
+        self.fields["capacity"].widget.attrs.update(min=1, max=10000)
+        for name in TIME_FIELDS:
+            self.fields[name].help_text = (
+                self.fields[name].help_text or _("In the chapter's time zone (%(zone)s).")
+                % {"zone": chapter.timezone}
+            )
+
+    def _clean_local(self, name):
+        value = self.cleaned_data.get(name)
+        if value is None:
+            return None
+        # The field read the wall-clock time in the active zone; keep the wall-clock time.
+        naive = value.replace(tzinfo=None)
+        aware = make_aware_strict(naive, self.chapter.timezone)
+        if aware is None:
+            raise forms.ValidationError(
+                _("This time does not exist in %(zone)s (the clocks change that night)."),
+                params={"zone": self.chapter.timezone}, code="dst_gap",
+            )
+        return aware
+
+    def clean_starts_at(self):
+        return self._clean_local("starts_at")
+
+    def clean_ends_at(self):
+        return self._clean_local("ends_at")
+
+    def clean_registration_closes_at(self):
+        return self._clean_local("registration_closes_at")
+
+    def clean_capacity(self):
+        capacity = self.cleaned_data["capacity"]
+        if capacity < 1 or capacity > 10000:
+            raise forms.ValidationError(_("Between 1 and 10,000 places."))
+        return capacity
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        closes = data.get("registration_closes_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The session must end after it starts."))
+        if starts and closes and closes > starts:
+            self.add_error(
+                "registration_closes_at", _("Registration must close before the session starts."))
+        fmt = data.get("format")
+        if fmt in (SessionFormat.IN_PERSON, SessionFormat.HYBRID) and not data.get(
+                "venue_address"):
+            self.add_error("venue_address", _("An in-person session needs a venue address."))
+        if fmt in (SessionFormat.ONLINE, SessionFormat.HYBRID) and not data.get("call_link"):
+            self.add_error("call_link", _("An online session needs a call link."))
+        return data
+
+
+class CancelSessionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (sent to everyone registered)"), max_length=300, required=False)
+
+
+class RegistrationForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"), max_length=120,
+        help_text=_("A pseudonym is fine."))
+    email = forms.EmailField(
+        label=_("Email address"), max_length=254,
+        help_text=_("We send a confirmation link. Nothing else is needed: no password."))
+
+
+class CodeForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"), max_length=254)
+    code = forms.CharField(label=_("Code from the email"), max_length=12)
+
+
+class FilterForm(forms.Form):
+    chapter = forms.ChoiceField(label=_("Chapter"), required=False)
+    language = forms.ChoiceField(
+        label=_("Language"), required=False,
+        choices=[("", _("Any language"))] + list(settings.LANGUAGES))
+    format = forms.ChoiceField(
+        label=_("Format"), required=False,
+        choices=[("", _("Any format"))] + list(SessionFormat.choices))
+
+    def __init__(self, *args, chapters, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chapter"].choices = [("", _("All chapters"))] + [
+            (c.slug, c.name) for c in chapters
+        ]
+
+
+class MonthForm(forms.Form):
+    month = forms.DateField(label=_("Month"), input_formats=["%Y-%m"], required=False,
+                            widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"))

@@ -1,0 +1,318 @@
+"""State changes of sessions and registrations: one function per transition.
+
+Each runs inside a transaction, checks the current state against ALLOWED, writes the new
+state with who and when, and enqueues the emails it owes people.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.log import record
+from audit.models import AuditAction
+from members.emails import enqueue_email
+
+from .models import (
+    PLACE_HOLDING,
+    OnboardingSession,
+    Registration,
+    SessionStatus,
+)
+from .models import (
+    RegistrationStatus as S,
+)
+from .times import format_local
+
+# Which registration status may become which.
+ALLOWED: dict[str, set[str]] = {
+    S.PENDING: {S.CONFIRMED, S.WAITLISTED, S.CANCELLED},
+    S.CONFIRMED: {S.CANCELLED, S.ATTENDED, S.NO_SHOW},
+    S.WAITLISTED: {S.CONFIRMED, S.CANCELLED, S.ATTENDED, S.NO_SHOW},
+    S.ATTENDED: {S.NO_SHOW},
+    S.NO_SHOW: {S.ATTENDED},
+    S.CANCELLED: set(),
+}
+
+REMINDER_OFFSETS = {"day": dt.timedelta(days=1), "hour": dt.timedelta(hours=1)}
+# Re-sending a confirmation email for the same sign-up waits at least this long.
+RESEND_AFTER = dt.timedelta(minutes=5)
+
+
+class TransitionError(Exception):
+    """The registration or session is not in a state that allows this change."""
+
+
+class RegistrationClosed(TransitionError):
+    pass
+
+
+def _check(registration: Registration, new: str) -> None:
+    if new not in ALLOWED[registration.status]:
+        raise TransitionError(f"{registration.status} -> {new} is not allowed")
+
+
+def _language(session: OnboardingSession) -> str:
+    codes = {code for code, _name in settings.LANGUAGES}
+    return session.language if session.language in codes else ""
+
+
+def _context(registration: Registration, *, private: bool = False) -> dict:
+    session = registration.session
+    context = {
+        "name": registration.name,
+        "title": session.title,
+        "chapter": session.chapter.name,
+        "starts": format_local(session.starts_at, session.chapter.timezone),
+        "link": settings.SITE_URL + reverse("onboarding:registration", args=[registration.token]),
+        "code": registration.code,
+    }
+    if private and registration.sees_private_details:
+        context["venue_address"] = session.venue_address
+        context["call_link"] = session.call_link
+    return context
+
+
+def _email(registration: Registration, template: str, *, private: bool = False,
+           **extra) -> None:
+    enqueue_email(
+        registration.email, f"onboarding/{template}",
+        {**_context(registration, private=private), **extra},
+        _language(registration.session),
+    )
+
+
+# -- Sessions --------------------------------------------------------------------------------
+
+
+def create_session(chapter, *, actor, **fields) -> OnboardingSession:
+    """Schedule a session for a chapter."""
+    with transaction.atomic():
+        session = OnboardingSession.objects.create(chapter=chapter, created_by=actor, **fields)
+        record(actor, AuditAction.SESSION_CHANGED, session, chapter=chapter,
+               summary=f"Scheduled {session.title}")
+    return session
+
+
+def edit_session(session: OnboardingSession, *, actor, changed: list[str]) -> OnboardingSession:
+    """Save an organizer's edits; a new start time re-plans the reminders, more places go
+    to the waitlist."""
+    if session.is_cancelled:
+        raise TransitionError("a cancelled session cannot be edited")
+    with transaction.atomic():
+        OnboardingSession.objects.select_for_update(no_key=True).filter(pk=session.pk).first()
+        session.save()
+        record(actor, AuditAction.SESSION_CHANGED, session, chapter=session.chapter,
+               summary=f"Edited {session.title}", fields=changed)
+        if "starts_at" in changed:
+            # The task rows are written in this transaction: they exist only if it commits.
+            for registration in session.registrations.filter(status=S.CONFIRMED):
+                registration.session = session
+                schedule_reminders(registration)
+        if "capacity" in changed and timezone.now() < session.starts_at:
+            promote_next(session)
+    return session
+
+
+def cancel_session(session: OnboardingSession, *, actor, reason: str = "") -> OnboardingSession:
+    """Cancel a session and tell everyone registered (pending, confirmed, waitlisted)."""
+    with transaction.atomic():
+        session = OnboardingSession.objects.select_for_update().get(pk=session.pk)
+        if session.is_cancelled:
+            raise TransitionError("already cancelled")
+        session.status = SessionStatus.CANCELLED
+        session.cancel_reason = reason
+        session.save(update_fields=["status", "cancel_reason", "updated_at"])
+        record(actor, AuditAction.SESSION_CANCELLED, session, chapter=session.chapter,
+               summary=f"Cancelled {session.title}", reason=reason)
+        for registration in session.registrations.select_related("session__chapter").filter(
+            status__in=[S.PENDING, S.CONFIRMED, S.WAITLISTED]
+        ):
+            _email(registration, "session_cancelled", reason=reason)
+    return session
+
+
+# -- Registrations ---------------------------------------------------------------------------
+
+
+def register(session: OnboardingSession, *, name: str, email: str, user=None,
+             email_verified: bool = False, now: dt.datetime | None = None) -> Registration:
+    """Sign a person up; the registration waits for email confirmation.
+
+    Registering twice returns the same live registration (and re-sends the email at most
+    every RESEND_AFTER). A person signed in with this verified address skips the email step.
+    """
+    now = now or timezone.now()
+    email = email.strip().lower()
+    with transaction.atomic():
+        session = OnboardingSession.objects.select_for_update(no_key=True).select_related(
+            "chapter").get(pk=session.pk)
+        if not session.is_open_for_registration(now):
+            raise RegistrationClosed("registration is closed")
+        registration = (
+            session.registrations.exclude(status=S.CANCELLED).filter(email__iexact=email).first()
+        )
+        if registration is None:
+            registration = Registration.objects.create(
+                session=session, name=name.strip(), email=email, user=user,
+            )
+        elif user is not None and registration.user_id is None:
+            registration.user = user
+            registration.save(update_fields=["user"])
+        registration.session = session
+        if registration.status == S.PENDING:
+            if email_verified:
+                return _confirm_locked(registration, session, now)
+            if (registration.confirmation_sent_at is None
+                    or now - registration.confirmation_sent_at >= RESEND_AFTER):
+                registration.confirmation_sent_at = now
+                registration.save(update_fields=["confirmation_sent_at"])
+                _email(registration, "confirm_email")
+    return registration
+
+
+def _confirm_locked(registration: Registration, session: OnboardingSession,
+                    now: dt.datetime) -> Registration:
+    """With the session row locked: confirmed if a place is left, waitlisted otherwise."""
+    taken = session.registrations.filter(status__in=PLACE_HOLDING).count()
+    new = S.CONFIRMED if taken < session.capacity else S.WAITLISTED
+    _check(registration, new)
+    registration.status = new
+    registration.email_confirmed = True
+    registration.confirmed_at = now
+    registration.save(update_fields=["status", "email_confirmed", "confirmed_at"])
+    if new == S.CONFIRMED:
+        _email(registration, "confirmed", private=True)
+        schedule_reminders(registration)
+    else:
+        _email(registration, "waitlisted")
+    return registration
+
+
+def confirm_email(registration: Registration, *, now: dt.datetime | None = None) -> Registration:
+    """The person proved their address: take a place if one is left, else the waitlist.
+
+    The session row is locked first, so concurrent confirmations cannot overfill it.
+    Confirming an already-confirmed registration changes nothing.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        session = OnboardingSession.objects.select_for_update(no_key=True).select_related(
+            "chapter").get(pk=registration.session_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        registration.session = session
+        if registration.status != S.PENDING:
+            return registration
+        if not session.is_open_for_registration(now):
+            raise RegistrationClosed("registration is closed")
+        return _confirm_locked(registration, session, now)
+
+
+def confirm_with_code(session: OnboardingSession, *, email: str, code: str) -> Registration | None:
+    """The short code from the email, typed on the site: the registration it confirms."""
+    registration = session.registrations.filter(
+        email__iexact=email.strip(), status=S.PENDING,
+    ).first()
+    if registration is None or not code or registration.code != code.strip().upper():
+        return None
+    return confirm_email(registration)
+
+
+def cancel_registration(registration: Registration, *, now: dt.datetime | None = None,
+                        notify: bool = True) -> Registration:
+    """The person cancels; if they held a place, the first waitlisted person gets it.
+
+    notify=False when the person is being erased: no email queued with their address.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        session = OnboardingSession.objects.select_for_update(no_key=True).select_related(
+            "chapter").get(pk=registration.session_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        registration.session = session
+        _check(registration, S.CANCELLED)
+        held_place = registration.status == S.CONFIRMED
+        registration.status = S.CANCELLED
+        registration.cancelled_at = now
+        registration.save(update_fields=["status", "cancelled_at"])
+        if notify:
+            _email(registration, "registration_cancelled")
+        if held_place and not session.is_cancelled and now < session.starts_at:
+            promote_next(session, now=now)
+    return registration
+
+
+def promote_next(session: OnboardingSession, *, now: dt.datetime | None = None
+                 ) -> Registration | None:
+    """Give free places to waitlisted people, first confirmed first. Caller holds the lock."""
+    now = now or timezone.now()
+    taken = session.registrations.filter(status__in=PLACE_HOLDING).count()
+    free = session.capacity - taken
+    promoted = None
+    if free <= 0:
+        return None
+    for registration in session.registrations.filter(status=S.WAITLISTED).order_by(
+        "confirmed_at", "pk"
+    )[:free]:
+        registration.session = session
+        _check(registration, S.CONFIRMED)
+        registration.status = S.CONFIRMED
+        registration.save(update_fields=["status"])
+        _email(registration, "promoted", private=True)
+        schedule_reminders(registration)
+        promoted = promoted or registration
+    return promoted
+
+
+def set_attendance(registration: Registration, *, attended: bool, actor,
+                   now: dt.datetime | None = None) -> Registration:
+    """Check-in: mark a person as attended or no-show."""
+    new = S.ATTENDED if attended else S.NO_SHOW
+    with transaction.atomic():
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status == new:
+            return registration
+        _check(registration, new)
+        registration.status = new
+        registration.checked_in_at = now or timezone.now()
+        registration.checked_in_by = actor
+        registration.save(update_fields=["status", "checked_in_at", "checked_in_by"])
+    return registration
+
+
+def follow_up(session: OnboardingSession, *, actor, now: dt.datetime | None = None) -> int:
+    """Email every attendee not yet followed up a link to ask to join; return how many."""
+    now = now or timezone.now()
+    join_url = settings.SITE_URL + reverse("members:join", args=[session.chapter.slug])
+    count = 0
+    with transaction.atomic():
+        for registration in session.registrations.select_for_update().filter(
+            status=S.ATTENDED, followed_up_at__isnull=True,
+        ):
+            registration.session = session
+            registration.followed_up_at = now
+            registration.save(update_fields=["followed_up_at"])
+            _email(registration, "follow_up", join_url=join_url)
+            count += 1
+    return count
+
+
+def schedule_reminders(registration: Registration, *, now: dt.datetime | None = None) -> int:
+    """Queue the day-before and hour-before reminders that are still in the future."""
+    from .tasks import send_reminder
+
+    now = now or timezone.now()
+    starts_at = registration.session.starts_at
+    queued = 0
+    for kind, offset in REMINDER_OFFSETS.items():
+        run_after = starts_at - offset
+        if run_after > now:
+            send_reminder.using(run_after=run_after).enqueue(
+                registration.pk, kind, starts_at.isoformat(),
+            )
+            queued += 1
+    return queued

@@ -1,0 +1,62 @@
+"""Times in a chapter's zone and the viewer's, formatted cheaply (no |date per row)."""
+
+import datetime as dt
+import functools
+import zoneinfo
+from urllib.parse import unquote
+
+TZ_COOKIE = "tz"
+FORMAT = "%Y-%m-%d %H:%M"
+
+
+@functools.cache
+def available_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def zone(name: str | None) -> zoneinfo.ZoneInfo | None:
+    """A ZoneInfo for a known IANA name, None for anything else."""
+    if not name or name not in available_zones():
+        return None
+    return zoneinfo.ZoneInfo(name)
+
+
+def viewer_zone(request) -> zoneinfo.ZoneInfo | None:
+    """The viewer's zone from the `tz` cookie that static/js/app.js sets, if valid."""
+    return zone(unquote(request.COOKIES.get(TZ_COOKIE, "")[:100]))
+
+
+def format_local(moment: dt.datetime, zone_name: str) -> str:
+    """E.g. "2026-03-28 18:00 CET" in that zone (UTC when the zone is unknown)."""
+    local = moment.astimezone(zone(zone_name) or dt.UTC)
+    return f"{local.strftime(FORMAT)} {local.tzname()}"
+
+
+def make_aware_strict(naive: dt.datetime, zone_name: str) -> dt.datetime | None:
+    """Local wall time to an aware datetime; None when it does not exist (DST gap).
+
+    An ambiguous time (the repeated hour in autumn) takes its first occurrence.
+    """
+    tz = zone(zone_name) or dt.UTC
+    aware = naive.replace(tzinfo=tz, fold=0)
+    round_trip = aware.astimezone(dt.UTC).astimezone(tz)
+    if round_trip.replace(tzinfo=None) != naive:
+        return None
+    return aware.astimezone(dt.UTC)
+
+
+def annotate_times(sessions, viewer: zoneinfo.ZoneInfo | None) -> None:
+    """Attach display strings to each session: chapter-zone start/end, viewer's, UTC."""
+    for session in sessions:
+        chapter_zone = session.chapter.timezone
+        session.local_start = format_local(session.starts_at, chapter_zone)
+        session.local_end = format_local(session.ends_at, chapter_zone)
+        session.iso_start = session.starts_at.isoformat()
+        if viewer is not None:
+            start = session.starts_at.astimezone(viewer)
+            end = session.ends_at.astimezone(viewer)
+            session.viewer_start = f"{start.strftime(FORMAT)} {start.tzname()}"
+            session.viewer_end = f"{end.strftime(FORMAT)} {end.tzname()}"
+        else:
+            session.viewer_start = format_local(session.starts_at, "UTC")
+            session.viewer_end = format_local(session.ends_at, "UTC")
