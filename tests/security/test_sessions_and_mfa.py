@@ -112,3 +112,4 @@ def test_a_role_without_mfa_is_sent_to_set_it_up_on_every_page_of_ours(everythin
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"] == reverse("mfa_activate_totp")
+
