@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "twc.middleware.ShortSessionsForSecondFactorMiddleware",
     "members.middleware.RequireMfaForRolesMiddleware",
 ]
 
@@ -176,6 +177,9 @@ USERSESSIONS_TRACK_ACTIVITY = False
 # Sessions end: two weeks at most (shorter with DJANGO_SESSION_COOKIE_AGE); anyone can end
 # their other sessions at /accounts/sessions/.
 SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_COOKIE_AGE", str(14 * 24 * 3600)))
+# People with a second factor (organizers, coaches, Global admins see members' data) sign in
+# again after this many seconds without a change to their session.
+ELEVATED_SESSION_AGE = int(os.environ.get("DJANGO_ELEVATED_SESSION_AGE", str(12 * 3600)))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

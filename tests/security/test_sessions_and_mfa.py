@@ -113,3 +113,25 @@ def test_a_role_without_mfa_is_sent_to_set_it_up_on_every_page_of_ours(everythin
         assert response.status_code == 302, url
         assert response["Location"] == reverse("mfa_activate_totp")
 
+
+
+def test_people_with_a_second_factor_get_a_shorter_session(alice, carol):
+    organizer, member = signed_in(alice), signed_in(carol)
+    organizer.get(reverse("members:me"))
+    member.get(reverse("members:me"))
+    assert organizer.session.get_expiry_age() == settings.ELEVATED_SESSION_AGE
+    assert settings.ELEVATED_SESSION_AGE <= 12 * 3600
+    assert member.session.get_expiry_age() == settings.SESSION_COOKIE_AGE
+
+
+def test_a_shortened_session_stops_working_once_it_expires(alice, settings):
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    organizer = signed_in(alice)
+    assert organizer.get(reverse("members:me")).status_code == 200
+    key = organizer.cookies[settings.SESSION_COOKIE_NAME].value
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now())
+    response = organizer.get(reverse("members:me"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
