@@ -1,7 +1,8 @@
 """Garbage in, never a 500: every GET parameter and form field named in the permission table.
 
 The targets come from TABLE (test_url_permissions.py): an entry's `query` names the GET
-parameters to fuzz, its `form` the POST fields. A new page joins by naming them there.
+parameters to fuzz, its `form` the POST fields, and every entry with `kwargs` gets unknown and
+huge ids in its URL. A new page joins by being in the table.
 Each page is requested as the most privileged persona that the table lets in, so the
 fuzzed code path is the full one.
 """
@@ -39,9 +40,17 @@ values = st.one_of(garbage, st.lists(garbage, min_size=2, max_size=3))
 
 def privileged_persona(name: str) -> str:
     expect = TABLE[name]
-    return next(p for p in reversed(PERSONAS) if expect.outcome(p) == 200)
+    return next((p for p in reversed(PERSONAS) if expect.outcome(p) == 200), "admin")
 
 
+def url_value(example):
+    """Garbage that still fits the URL converter of the example value (int or slug)."""
+    if isinstance(example, int):
+        return st.integers(min_value=0, max_value=10**40)
+    return st.from_regex(r"[-a-zA-Z0-9_]{1,120}", fullmatch=True)
+
+
+ID_TARGETS = sorted(name for name, expect in TABLE.items() if expect.kwargs)
 QUERY_TARGETS = sorted(name for name, expect in TABLE.items() if expect.query)
 FORM_TARGETS = sorted(name for name, expect in TABLE.items() if expect.form)
 
@@ -62,6 +71,23 @@ def test_garbage_query_parameters_never_cause_a_server_error(name, world):
     def check(params):
         response = client.get(url, params, headers={"HX-Request": "true"})
         assert response.status_code in (200, 400, 404), (params, response.status_code)
+
+    check()
+
+
+@pytest.mark.parametrize("name", ID_TARGETS)
+def test_unknown_or_huge_ids_in_the_url_never_cause_a_server_error(name, world):
+    from django.urls import reverse
+
+    expect = TABLE[name]
+    client = world.client(privileged_persona(name))
+    examples = expect.kwargs(world)
+
+    @FUZZ
+    @given(st.fixed_dictionaries({key: url_value(value) for key, value in examples.items()}))
+    def check(kwargs):
+        response = getattr(client, expect.method)(reverse(name, kwargs=kwargs))
+        assert response.status_code < 500, (kwargs, response.status_code)
 
     check()
 
