@@ -75,61 +75,79 @@ def parse_cookie(set_cookie: str) -> tuple[str, dict[str, str | bool]]:
 
 def observatory_score(headers: dict[str, str], cookies: list[str]) -> tuple[int, list[str]]:
     """The Observatory's score for one response's headers and cookies, with the reasons."""
-    score, reasons = 100, []
-    bonus = 0
+    reasons: list[str] = []
+    penalties, bonuses = [0], [0]
+
+    def penalty(points: int, reason: str) -> None:
+        penalties.append(points)
+        reasons.append(reason)
+
+    def reward(points: int, reason: str) -> None:
+        bonuses.append(points)
+        reasons.append(reason)
+
     csp = csp_directives(headers.get("Content-Security-Policy", ""))
     scripts = csp.get("script-src", csp.get("default-src", []))
     styles = csp.get("style-src", csp.get("default-src", []))
     if not csp:
-        score -= 25; reasons.append("csp-not-implemented")
+        penalty(25, "csp-not-implemented")
     elif "'unsafe-inline'" in scripts:
-        score -= 20; reasons.append("csp-implemented-with-unsafe-inline")
+        penalty(20, "csp-implemented-with-unsafe-inline")
     elif any("'unsafe-eval'" in values for values in csp.values()):
-        score -= 10; reasons.append("csp-implemented-with-unsafe-eval")
+        penalty(10, "csp-implemented-with-unsafe-eval")
     elif any(v.startswith("http:") for values in csp.values() for v in values):
-        score -= 20; reasons.append("csp-implemented-with-insecure-scheme")
+        penalty(20, "csp-implemented-with-insecure-scheme")
     elif csp.get("default-src") == ["'none'"] and "'unsafe-inline'" not in styles:
-        bonus += 10; reasons.append("csp-implemented-with-no-unsafe-default-src-none")
+        reward(10, "csp-implemented-with-no-unsafe-default-src-none")
     else:
-        bonus += 5; reasons.append("csp-implemented-with-no-unsafe")
+        reward(5, "csp-implemented-with-no-unsafe")
 
     hsts = headers.get("Strict-Transport-Security", "")
     max_age = next((int(p.split("=")[1]) for p in hsts.split(";") if "max-age" in p), 0)
     if max_age < 15_768_000:
-        score -= 20 if not hsts else 10; reasons.append("hsts-too-short-or-missing")
+        penalty(20 if not hsts else 10, "hsts-too-short-or-missing")
     elif "preload" in hsts and "includeSubDomains" in hsts:
-        bonus += 5; reasons.append("hsts-preload-ready")
+        reward(5, "hsts-preload-ready")
 
     if headers.get("X-Content-Type-Options", "").lower() != "nosniff":
-        score -= 5; reasons.append("x-content-type-options-not-implemented")
+        penalty(5, "x-content-type-options-not-implemented")
 
     if csp.get("frame-ancestors") in (["'none'"], ["'self'"]):
-        bonus += 5; reasons.append("x-frame-options-implemented-via-csp")
+        reward(5, "x-frame-options-implemented-via-csp")
     elif headers.get("X-Frame-Options", "").upper() not in {"DENY", "SAMEORIGIN"}:
-        score -= 20; reasons.append("x-frame-options-not-implemented")
+        penalty(20, "x-frame-options-not-implemented")
 
     referrer = headers.get("Referrer-Policy", "").split(",")[-1].strip()
     if referrer in {"no-referrer", "same-origin", "strict-origin",
                     "strict-origin-when-cross-origin"}:
-        bonus += 5; reasons.append("referrer-policy-private")
+        reward(5, "referrer-policy-private")
     elif referrer == "unsafe-url" or referrer == "no-referrer-when-downgrade":
-        score -= 5; reasons.append("referrer-policy-unsafe")
+        penalty(5, "referrer-policy-unsafe")
 
     if headers.get("Access-Control-Allow-Origin") == "*":
-        score -= 50; reasons.append("cross-origin-resource-sharing-with-universal-access")
+        penalty(50, "cross-origin-resource-sharing-with-universal-access")
 
     parsed = [parse_cookie(c) for c in cookies]
     if parsed:
         if not all(attrs.get("secure") for _, attrs in parsed):
-            score -= 40; reasons.append("cookies-without-secure-flag")
+            penalty(40, "cookies-without-secure-flag")
         elif not all(attrs.get("httponly") for name, attrs in parsed if "session" in name):
-            score -= 30; reasons.append("cookies-session-without-httponly-flag")
+            penalty(30, "cookies-session-without-httponly-flag")
         elif all(attrs.get("samesite") in {"Lax", "Strict"} for _, attrs in parsed):
-            bonus += 5; reasons.append("cookies-secure-with-httponly-sessions-and-samesite")
+            reward(5, "cookies-secure-with-httponly-sessions-and-samesite")
 
-    if score >= 90:
-        score += bonus
+    score = 100 - sum(penalties)
+    if score >= 90:  # bonuses count only for sites that already earn an A
+        score += sum(bonuses)
     return score, reasons
+
+
+def test_the_scorer_fails_a_site_without_security_headers():
+    score, reasons = observatory_score({}, ["sessionid=x; Path=/"])
+    assert score == 100 - 25 - 20 - 5 - 20 - 40
+    assert "csp-not-implemented" in reasons and "cookies-without-secure-flag" in reasons
+    unsafe = {"Content-Security-Policy": "default-src 'self'; script-src 'self' 'unsafe-inline'"}
+    assert "csp-implemented-with-unsafe-inline" in observatory_score(unsafe, [])[1]
 
 
 @pytest.mark.parametrize("path", ["/", "/accounts/login/"])
