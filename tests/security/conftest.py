@@ -4,6 +4,7 @@ for each role (the personas of tests/conftest.py), plus the ids views take from 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -33,10 +34,18 @@ class World:
         return Client() if user is None else signed_in(user)
 
 
+# Builders of other apps' objects for World.extra, run in this order once the personas exist,
+# e.g. "session_a": lambda w: make_session(w.chapter_a, created_by=w.users["organizer"]).
+EXTRA: dict[str, Callable[[World], Any]] = {}
+
+
 @pytest.fixture
 def world(chapter_a, chapter_b, alice, bob, carol, coach, admin_user) -> World:
     users = {
         "anonymous": None, "member": carol, "other_organizer": bob, "organizer": alice,
         "coach": coach, "admin": admin_user,
     }
-    return World(chapter_a=chapter_a, chapter_b=chapter_b, users=users)
+    built = World(chapter_a=chapter_a, chapter_b=chapter_b, users=users)
+    for key, build in EXTRA.items():
+        built.extra[key] = build(built)
+    return built

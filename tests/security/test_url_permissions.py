@@ -15,7 +15,8 @@ Adding an app's URLs: add one line per URL name, e.g.
     "onboarding:detail": Expect(kwargs=lambda w: {"pk": w.extra["session_a"].pk},
                                 anonymous=200, member=200, other_organizer=200,
                                 organizer=200, coach=200, admin=200),
-and put the objects it needs in `World.extra` (tests/security/conftest.py).
+and add a builder for the objects it needs to EXTRA in tests/security/conftest.py
+(it lands in `World.extra`).
 `query` names the GET parameters the fuzz test (test_fuzz.py) sends garbage to, and
 `form` the POST fields it fuzzes, so a new page joins the fuzzing by being in the table.
 """
