@@ -19,3 +19,27 @@ class CrossOriginPolicyMiddleware:
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         response.headers.setdefault("Cross-Origin-Embedder-Policy", "require-corp")
         return response
+
+
+class ShortSessionsForSecondFactorMiddleware:
+    """Shortens the sign-in of people with a second factor (everyone who organizes, coaches or
+    administers) to ELEVATED_SESSION_AGE seconds, counted from the last change to the session.
+
+    It acts once, on the request where RequireMfaForRolesMiddleware (which runs after it)
+    first marks the session `mfa_ok`; that request saves the session anyway, so this adds no
+    query.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if (
+            session is not None
+            and session.get("mfa_ok")
+            and session.get("_session_expiry") is None
+        ):
+            session.set_expiry(settings.ELEVATED_SESSION_AGE)
+        return response

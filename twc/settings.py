@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "twc.middleware.ShortSessionsForSecondFactorMiddleware",
     "members.middleware.RequireMfaForRolesMiddleware",
 ]
 
@@ -175,11 +176,18 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = NETWORK_NAME
 USERSESSIONS_TRACK_ACTIVITY = False
 
-# Sessions end: two weeks at most, and when the browser closes is the person's choice.
+# Sessions end: two weeks at most (shorter with DJANGO_SESSION_COOKIE_AGE); anyone can end
+# their other sessions at /accounts/sessions/.
 SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_COOKIE_AGE", str(14 * 24 * 3600)))
+# People with a second factor (organizers, coaches, Global admins see members' data) sign in
+# again after this many seconds without a change to their session.
+ELEVATED_SESSION_AGE = int(os.environ.get("DJANGO_ELEVATED_SESSION_AGE", str(12 * 3600)))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [
@@ -214,6 +222,10 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", DEBUG)
+# Serving straight from the app directories (development, tests) means nothing has been
+# collected: whitenoise then looks files up per request instead of scanning STATIC_ROOT at
+# start-up. Production serves only collected files, so a missing STATIC_ROOT still warns there.
+WHITENOISE_AUTOREFRESH = DEBUG or WHITENOISE_USE_FINDERS
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
@@ -247,6 +259,11 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SECURE = not DEBUG
+if not DEBUG:
+    # __Host- cookies are bound to this exact host over HTTPS: no subdomain can set or read them.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 SECURE_HSTS_SECONDS = 0 if DEBUG else 63_072_000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
@@ -267,6 +284,7 @@ SECURE_CSP = {
     "base-uri": [CSP.NONE],
     "object-src": [CSP.NONE],
     "manifest-src": [CSP.SELF],
+    "upgrade-insecure-requests": not DEBUG,
 }
 
 LOGGING = {

@@ -1,0 +1,137 @@
+"""Sessions end, a person can end all their other sessions, and roles need a second factor."""
+
+import inspect
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from members import permissions
+from tests import factories
+from tests.conftest import signed_in
+
+
+def test_sessions_expire_within_two_weeks():
+    assert 0 < settings.SESSION_COOKIE_AGE <= 14 * 24 * 3600
+    assert not settings.SESSION_EXPIRE_AT_BROWSER_CLOSE or settings.SESSION_COOKIE_AGE
+
+
+def sign_in_by_code(email: str) -> Client:
+    """A browser that signs in the way people do: an emailed code."""
+    from django.core import mail
+
+    from tests.test_foundation import _code_from
+
+    client = Client()
+    client.post(reverse("account_request_login_code"), {"email": email})
+    response = client.post(reverse("account_confirm_login_code"),
+                           {"code": _code_from(mail.outbox[-1])})
+    assert response.status_code == 302
+    return client
+
+
+def test_signing_out_everywhere_ends_the_other_sessions_only(carol):
+    laptop, phone = sign_in_by_code(carol.email), sign_in_by_code(carol.email)
+    me = reverse("members:me")
+    assert laptop.get(me).status_code == 200
+    assert phone.get(me).status_code == 200
+    page = laptop.get(reverse("usersessions_list"))
+    assert page.status_code == 200 and page.context["session_count"] == 2
+
+    response = laptop.post(reverse("usersessions_list"))
+    assert response.status_code == 302
+
+    assert laptop.get(me).status_code == 200
+    response = phone.get(me)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_signing_out_everywhere_leaves_other_peoples_sessions(carol, alice):
+    carols, alices = sign_in_by_code(carol.email), signed_in(alice)
+    assert alices.get(reverse("members:me")).status_code == 200
+    carols.get(reverse("members:me"))
+    carols.post(reverse("usersessions_list"))
+    assert alices.get(reverse("members:me")).status_code == 200
+
+
+def test_the_sessions_page_needs_a_sign_in(db):
+    response = Client().post(reverse("usersessions_list"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def elevated_predicates():
+    """Every `may_*` predicate of members.permissions: each one must demand MFA."""
+    return sorted(
+        (name, function) for name, function in inspect.getmembers(permissions, inspect.isfunction)
+        if name.startswith("may_") and function.__module__ == permissions.__name__
+    )
+
+
+def call(predicate, user, chapter):
+    parameters = list(inspect.signature(predicate).parameters)
+    return predicate(user, chapter) if len(parameters) > 1 else predicate(user)
+
+
+@pytest.fixture
+def everything_but_mfa(chapter_a):
+    """A Global admin who coaches and organizes chapter A, without a second factor."""
+    user = factories.make_user("all-roles@example.org", is_global_admin=True, is_coach=True)
+    factories.make_membership(user, chapter_a, role="organizer")
+    return user
+
+
+def test_there_are_elevated_predicates_to_check():
+    names = [name for name, _ in elevated_predicates()]
+    assert {"may_edit_chapter", "may_manage_members", "may_read_audit_log"} <= set(names)
+
+
+@pytest.mark.parametrize("name", [name for name, _ in elevated_predicates()])
+def test_every_elevated_predicate_refuses_without_mfa(name, everything_but_mfa, chapter_a):
+    assert not call(getattr(permissions, name), everything_but_mfa, chapter_a)
+
+
+@pytest.mark.parametrize("name", [name for name, _ in elevated_predicates()])
+def test_every_elevated_predicate_allows_the_same_person_with_mfa(
+    name, everything_but_mfa, chapter_a
+):
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(everything_but_mfa, factories.TOTP_SECRET)
+    user = type(everything_but_mfa).objects.get(pk=everything_but_mfa.pk)  # no cached answers
+    assert call(getattr(permissions, name), user, chapter_a), (
+        f"{name}: a Global admin who coaches and organizes this chapter, with MFA, is refused"
+    )
+
+
+def test_a_role_without_mfa_is_sent_to_set_it_up_on_every_page_of_ours(everything_but_mfa):
+    client = signed_in(everything_but_mfa)
+    for url in ("/", reverse("members:me"), reverse("audit:log")):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"] == reverse("mfa_activate_totp")
+
+
+
+def test_people_with_a_second_factor_get_a_shorter_session(alice, carol):
+    organizer, member = signed_in(alice), signed_in(carol)
+    organizer.get(reverse("members:me"))
+    member.get(reverse("members:me"))
+    assert organizer.session.get_expiry_age() == settings.ELEVATED_SESSION_AGE
+    assert settings.ELEVATED_SESSION_AGE <= 12 * 3600
+    assert member.session.get_expiry_age() == settings.SESSION_COOKIE_AGE
+
+
+def test_a_shortened_session_stops_working_once_it_expires(alice, settings):
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    organizer = signed_in(alice)
+    assert organizer.get(reverse("members:me")).status_code == 200
+    key = organizer.cookies[settings.SESSION_COOKIE_NAME].value
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now())
+    response = organizer.get(reverse("members:me"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
