@@ -64,7 +64,7 @@ class DirectoryForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", _("Any country")), *country_choices()]
         self.fields["language"].choices = [("", _("Any language")), *language_choices()]
-        if not self.is_bound or not self.data.getlist("status"):
+        if not self.is_bound or not self.data.get("status"):
             self.initial["status"] = list(DEFAULT_LISTED_STATUSES)
 
     def clean_status(self) -> list[str]:
