@@ -66,9 +66,19 @@ def _ranked_places(key: str, limit: int) -> list[Place]:
 def resolve_place(query: str, limit: int = 8) -> list[Place]:
     """Places a person may mean by `query`, the most likely first (an exact name, then size)."""
     key = fold(query)[:200]
-    if not key:
+    name, _, qualifier = key.partition(",")
+    name, qualifier = name.strip(), qualifier.strip()
+    if not name:
         return []
-    return _ranked_places(key, limit)
+    places = _ranked_places(name, limit)
+    if qualifier:
+        # "Cambridge, Massachusetts" or "Portland, US": keep the places the qualifier names.
+        qualified = [p for p in places if qualifier in (p.country_code.casefold(),
+                                                        fold(p.region_name))]
+        exact = [p for p in qualified if p.is_exact]
+        if exact or qualified:
+            return exact or qualified
+    return places
 
 
 @dataclass

@@ -88,7 +88,12 @@ def test_a_dormant_chapter_nearby_is_offered_to_revive(demo_chapters):
     boston = demo_chapters["boston"]
     boston.status = ChapterStatus.DORMANT
     boston.save()
-    results = search("Cambridge, Massachusetts", 42.3751, -71.10561, Filters(statuses=DEFAULT))
     results = search("", 42.3751, -71.10561, Filters(statuses=DEFAULT))
     assert [c.slug for c, _ in results.revive] == ["boston"]
     assert results.nothing_near
+
+
+def test_a_region_or_country_after_a_comma_picks_the_place(gazetteer):
+    assert resolve("Cambridge, Massachusetts").place.country_code == "US"
+    assert resolve("cambridge, gb").place.country_code == "GB"
+    assert resolve("Portland, Maine").place.region_name == "Maine"
