@@ -39,8 +39,10 @@ def _directory_context(request: HttpRequest, form: DirectoryForm) -> tuple[dict,
     results = search(data["q"], data["lat"], data["lon"], filters)
     context = {"form": form, "results": results}
     if not results.searched:
-        chapters = [c for c in filtered(filters).order_by("name")
-                    if not filters.language or filters.language in (c.languages or [])]
+        chapters = filtered(filters).order_by("name", "pk")
+        if filters.language:
+            # Languages are a JSON list, filtered in Python to keep SQLite and PostgreSQL alike.
+            chapters = [c for c in chapters if filters.language in (c.languages or [])]
         context["page"] = Paginator(chapters, PAGE_SIZE).get_page(request.GET.get("page"))
     return context, 200
 
