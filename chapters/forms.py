@@ -83,6 +83,10 @@ class NearForm(forms.Form):
     lat = forms.FloatField(min_value=-90, max_value=90, widget=forms.HiddenInput)
     lon = forms.FloatField(min_value=-180, max_value=180, widget=forms.HiddenInput)
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "locate_%s")  # the search form has its own lat and lon
+        super().__init__(*args, **kwargs)
+
 
 class ChapterForm(forms.ModelForm):
     """What organizers keep current on their chapter's page (never its status)."""
