@@ -3,7 +3,8 @@
 from datetime import date
 
 from .enums import ChapterKind, ChapterStatus
-from .models import Chapter, PartnerOrganization
+from .gazetteer import load_places
+from .models import Chapter, PartnerOrganization, Place
 
 CHAPTERS = [
     # slug, name, city, region, country, lat, lon, tz, status, languages
@@ -50,6 +51,20 @@ DESCRIPTIONS = {
     ),
 }
 
+# GeoNames ids of the demo chapters' places, and the year each was founded (fictional).
+PLACES = {
+    "berlin": 2950159, "bologna": 3181928, "milan": 3173435, "rome": 3169070,
+    "turin": 3165524, "new-york": 5128581, "san-diego": 5391811, "bay-area": 5391959,
+    "seattle": 5809844, "washington-dc": 4140963, "boston": 4930956, "london": 2643743,
+}
+FOUNDED = {
+    "berlin": date(2018, 3, 1), "bologna": date(2019, 5, 1), "milan": date(2019, 2, 1),
+    "rome": date(2019, 9, 1), "turin": date(2020, 1, 15), "new-york": date(2016, 6, 1),
+    "san-diego": date(2017, 4, 1), "bay-area": date(2014, 10, 1),
+    "seattle": date(2016, 11, 1), "washington-dc": date(2017, 8, 1),
+    "boston": date(2017, 3, 1), "london": date(2017, 5, 1), "global": date(2019, 1, 1),
+}
+
 PARTNERS = [
     ("United Tech and Allied Workers", "https://utaw.tech/", ["GB"],
      "Tech workers of every kind", "A union branch for tech workers in the UK."),
@@ -60,6 +75,8 @@ PARTNERS = [
 
 
 def load() -> None:
+    load_places()
+    places = Place.objects.in_bulk(PLACES.values())
     for slug, name, city, region, country, lat, lon, tz, status, languages in CHAPTERS:
         defaults = {
             "name": name, "kind": ChapterKind.LOCAL, "city": city, "region": region,
@@ -71,6 +88,10 @@ def load() -> None:
                 "to meet us and learn how to take part.",
             ),
             "email": f"{slug}@example.org",
+            "website": f"https://example.org/twc-{slug}",
+            "matrix": f"https://matrix.example.org/#/room/twc-{slug}",
+            "founded_on": FOUNDED[slug],
+            "place": places.get(PLACES[slug]),
             "meeting_frequency": "Every two weeks" if status == ChapterStatus.ACTIVE else
             "Occasionally",
         }
@@ -87,6 +108,8 @@ def load() -> None:
             "name": "TWC Global", "kind": ChapterKind.ONLINE, "timezone": "UTC",
             "status": ChapterStatus.ACTIVE, "languages": ["en", "it", "de", "es", "fr"],
             "description": DESCRIPTIONS["global"], "email": "global@example.org",
+            "website": "https://example.org/twc-global", "founded_on": FOUNDED["global"],
+            "mastodon": "https://mastodon.example.org/@twcglobal",
             "meeting_frequency": "Monthly online assembly", "is_listed": True,
         },
     )

@@ -35,7 +35,8 @@ class PlaceName(models.Model):
     """A searchable name of a place (its own, ASCII form, or an alternate), folded to a key."""
 
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="names")
-    key = models.CharField(max_length=200, db_index=True)
+    # The unique (key, place) index serves lookups by key: no second index to build.
+    key = models.CharField(max_length=200)
     is_primary = models.BooleanField(default=False)
 
     class Meta:

@@ -1,8 +1,27 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from __future__ import annotations
 
-from .enums import DEFAULT_LISTED_STATUSES
-from .models import Chapter
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csp import csp_override
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from members.permissions import may_change_chapter_status, may_edit_chapter, may_manage_partners
+
+from . import services
+from .enums import ChapterKind
+from .forms import ChapterForm, DirectoryForm, NearForm, PartnerForm, StatusForm, language_name
+from .geo import chapters_near
+from .models import Chapter, PartnerOrganization
+from .search import Filters, Results, filtered, search
+
+PAGE_SIZE = 24
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -10,11 +29,199 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "chapters/home.html")
 
 
+def _directory_context(request: HttpRequest, form: DirectoryForm) -> tuple[dict, int]:
+    """The results for a bound form, or the form's errors with status 400."""
+    if not form.is_valid():
+        return {"form": form, "results": Results()}, 400
+    data = form.cleaned_data
+    filters = Filters(country=data["country"], language=data["language"], kind=data["kind"],
+                      statuses=data["status"])
+    results = search(data["q"], data["lat"], data["lon"], filters)
+    context = {"form": form, "results": results}
+    if not results.searched:
+        chapters = filtered(filters).order_by("name", "pk")
+        if filters.language:
+            # Languages are a JSON list, filtered in Python to keep SQLite and PostgreSQL alike.
+            chapters = [c for c in chapters if filters.language in (c.languages or [])]
+        context["page"] = Paginator(chapters, PAGE_SIZE).get_page(request.GET.get("page"))
+    return context, 200
+
+
+@require_GET
 def directory(request: HttpRequest) -> HttpResponse:
-    chapters = Chapter.objects.listed().filter(status__in=DEFAULT_LISTED_STATUSES)
-    return render(request, "chapters/directory.html", {"chapters": chapters})
+    form = DirectoryForm(request.GET)
+    context, status = _directory_context(request, form)
+    context["near_form"] = NearForm()
+    template = "chapters/directory.html#results" if request.htmx else "chapters/directory.html"
+    return render(request, template, context, status=status)
+
+
+@require_POST
+def near(request: HttpRequest) -> HttpResponse:
+    """Results for the browser's location, posted so that no URL or access log holds it."""
+    near_form = NearForm(request.POST)
+    if not near_form.is_valid():
+        form = DirectoryForm()
+        return render(request, "chapters/directory.html",
+                      {"form": form, "near_form": near_form, "results": Results(),
+                       "location_error": True}, status=400)
+    form = DirectoryForm({"lat": near_form.cleaned_data["lat"],
+                          "lon": near_form.cleaned_data["lon"]})
+    context, status = _directory_context(request, form)
+    context.update(near_form=NearForm(), located=True)
+    template = "chapters/directory.html#results" if request.htmx else "chapters/directory.html"
+    return render(request, template, context, status=status)
+
+
+@require_GET
+def map_page(request: HttpRequest) -> HttpResponse:
+    """The map of listed chapters; its heavy assets load only here."""
+    return render(request, "chapters/map.html", {
+        "tile_url": settings.MAP_TILE_URL, "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+    })
+
+
+@xframe_options_exempt
+@csp_override({**settings.SECURE_CSP, "frame-ancestors": ["*"]})
+@require_GET
+def embed(request: HttpRequest) -> HttpResponse:
+    """The directory without the site around it, for other sites' iframes."""
+    form = DirectoryForm(request.GET)
+    context, status = _directory_context(request, form)
+    response = render(request, "embed/chapters.html", context, status=status)
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return response
 
 
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
+    chapter = get_object_or_404(Chapter.objects.listed().select_related("updated_by"),
+                                slug=slug)
+    nearby = []
+    if chapter.kind == ChapterKind.LOCAL and chapter.latitude is not None:
+        nearby = [(c, km) for c, km in chapters_near(chapter.latitude, chapter.longitude, 300)
+                  if c.pk != chapter.pk][:5]
+    return render(request, "chapters/detail.html", {
+        "chapter": chapter, "nearby": nearby,
+        "language_names": [language_name(code) for code in chapter.languages or []],
+        "may_edit": may_edit_chapter(request.user, chapter),
+        "may_change_status": may_change_chapter_status(request.user),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, slug: str) -> HttpResponse:
     chapter = get_object_or_404(Chapter.objects.listed(), slug=slug)
-    return render(request, "chapters/detail.html", {"chapter": chapter})
+    if not may_edit_chapter(request.user, chapter):
+        raise PermissionDenied
+    form = ChapterForm(request.POST or None, instance=Chapter.objects.get(pk=chapter.pk))
+    if request.method == "POST":
+        if form.is_valid():
+            changes = {name: form.cleaned_data[name] for name in ChapterForm.Meta.fields}
+            services.edit_chapter(chapter, changes, actor=request.user)
+            messages.success(request, _("The chapter's page is saved."))
+            return redirect(chapter)
+        return render(request, "chapters/edit.html", {"chapter": chapter, "form": form},
+                      status=400)
+    return render(request, "chapters/edit.html", {"chapter": chapter, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_status(request: HttpRequest, slug: str) -> HttpResponse:
+    chapter = get_object_or_404(Chapter.objects.listed(), slug=slug)
+    if not may_change_chapter_status(request.user):
+        raise PermissionDenied
+    form = StatusForm(request.POST or None, initial={"status": chapter.status})
+    allowed = services.allowed_statuses(chapter)
+    if request.method == "POST":
+        if form.is_valid() and form.cleaned_data["status"] not in allowed:
+            form.add_error("status", _("A chapter cannot move from this status to that one."))
+        if form.is_valid():
+            data = form.cleaned_data
+            services.change_status(
+                chapter, data["status"], actor=request.user, reason=data["reason"],
+                successor_name=data["successor_name"], successor_url=data["successor_url"],
+                graduated_on=data["graduated_on"],
+            )
+            messages.success(request, _("The chapter's status is changed."))
+            return redirect(chapter)
+        status = 400
+    else:
+        status = 200
+    return render(request, "chapters/status.html",
+                  {"chapter": chapter, "form": form, "allowed": sorted(allowed)}, status=status)
+
+
+@require_GET
+def api_chapters(request: HttpRequest) -> HttpResponse:
+    """Listed chapters as GeoJSON, with the directory's filters; open to other sites."""
+    form = DirectoryForm(request.GET)
+    if not form.is_valid():
+        response = JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    else:
+        data = form.cleaned_data
+        filters = Filters(country=data["country"], language=data["language"],
+                          kind=data["kind"], statuses=data["status"])
+        response = JsonResponse({"type": "FeatureCollection", "features": [
+            _feature(request, c) for c in filtered(filters).order_by("name")
+            if not filters.language or filters.language in (c.languages or [])
+        ]})
+        response["Cache-Control"] = "public, max-age=300"
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return response
+
+
+def _feature(request: HttpRequest, chapter: Chapter) -> dict:
+    geometry = None
+    if chapter.latitude is not None and chapter.longitude is not None:
+        geometry = {"type": "Point", "coordinates": [chapter.longitude, chapter.latitude]}
+    return {"type": "Feature", "geometry": geometry, "properties": {
+        "name": chapter.name, "slug": chapter.slug,
+        "url": request.build_absolute_uri(chapter.get_absolute_url()),
+        "kind": chapter.kind, "status": chapter.status, "city": chapter.city,
+        "region": chapter.region, "country": chapter.country,
+        "languages": chapter.languages or [],
+        "successor": {"name": chapter.successor_name, "url": chapter.successor_url,
+                      "date": chapter.graduated_on.isoformat() if chapter.graduated_on
+                      else None} if chapter.successor_name else None,
+    }}
+
+
+def _partners_allowed(request: HttpRequest) -> None:
+    if not may_manage_partners(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def partner_list(request: HttpRequest) -> HttpResponse:
+    _partners_allowed(request)
+    return render(request, "chapters/partner_list.html",
+                  {"partners": PartnerOrganization.objects.order_by("name")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partner_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    _partners_allowed(request)
+    partner = get_object_or_404(PartnerOrganization, pk=pk) if pk else None
+    form = PartnerForm(request.POST or None, instance=partner)
+    if request.method == "POST":
+        if form.is_valid():
+            services.save_partner(form, actor=request.user)
+            messages.success(request, _("The partner organization is saved."))
+            return redirect("chapters:partners")
+        return render(request, "chapters/partner_form.html",
+                      {"form": form, "partner": partner}, status=400)
+    return render(request, "chapters/partner_form.html", {"form": form, "partner": partner})
+
+
+@login_required
+@require_POST
+def partner_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    _partners_allowed(request)
+    partner = get_object_or_404(PartnerOrganization, pk=pk)
+    services.delete_partner(partner, actor=request.user)
+    messages.success(request, _("The partner organization is removed."))
+    return redirect("chapters:partners")

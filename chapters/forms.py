@@ -1,0 +1,149 @@
+"""Forms of the directory: the search, a chapter's page, its status, partner organizations."""
+
+from __future__ import annotations
+
+from babel import Locale, UnknownLocaleError
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .enums import DEFAULT_LISTED_STATUSES, ChapterKind, ChapterStatus
+from .models import Chapter, PartnerOrganization
+
+# Languages a chapter may work in; names are shown in the viewer's language.
+CHAPTER_LANGUAGES = ("ar", "ca", "da", "de", "el", "en", "es", "fi", "fr", "ga", "hi", "it",
+                     "ja", "ko", "nl", "no", "pl", "pt", "ro", "ru", "sv", "sw", "tr", "uk",
+                     "xh", "zh", "zu")
+
+
+def viewer_locale() -> Locale:
+    try:
+        return Locale.parse((get_language() or "en").replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return Locale("en")
+
+
+def language_name(code: str, locale: Locale | None = None) -> str:
+    """A language's name in the viewer's language ("de" -> "German", "Deutsch", "tedesco")."""
+    locale = locale or viewer_locale()
+    return locale.languages.get(code, code)
+
+
+def language_choices() -> list[tuple[str, str]]:
+    locale = viewer_locale()
+    return sorted(((code, language_name(code, locale)) for code in CHAPTER_LANGUAGES),
+                  key=lambda pair: pair[1].casefold())
+
+
+def country_choices() -> list[tuple[str, str]]:
+    territories = viewer_locale().territories
+    pairs = [(code, name) for code, name in territories.items()
+             if len(code) == 2 and code.isalpha() and code not in ("ZZ", "EU", "EZ", "UN")]
+    return sorted(pairs, key=lambda pair: pair[1].casefold())
+
+
+class DirectoryForm(forms.Form):
+    """The directory's one GET form: a place or chapter name, or coordinates, and filters."""
+
+    q = forms.CharField(label=_("City or chapter name"), required=False, max_length=200)
+    lat = forms.FloatField(required=False, min_value=-90, max_value=90,
+                           widget=forms.HiddenInput)
+    lon = forms.FloatField(required=False, min_value=-180, max_value=180,
+                           widget=forms.HiddenInput)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    language = forms.ChoiceField(label=_("Language"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False,
+                             choices=[("", _("Local and online")), *ChapterKind.choices])
+    status = forms.MultipleChoiceField(
+        label=_("Status"), required=False, choices=ChapterStatus.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", _("Any country")), *country_choices()]
+        self.fields["language"].choices = [("", _("Any language")), *language_choices()]
+        if not self.is_bound or not self.data.get("status"):
+            self.initial["status"] = list(DEFAULT_LISTED_STATUSES)
+
+    def clean_status(self) -> list[str]:
+        return self.cleaned_data["status"] or list(DEFAULT_LISTED_STATUSES)
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("lat") is None) != (data.get("lon") is None):
+            raise forms.ValidationError(_("A location needs both a latitude and a longitude."))
+        return data
+
+
+class NearForm(forms.Form):
+    """Coordinates from the browser, sent in a POST body so that no access log keeps them."""
+
+    lat = forms.FloatField(min_value=-90, max_value=90, widget=forms.HiddenInput)
+    lon = forms.FloatField(min_value=-180, max_value=180, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "locate_%s")  # the search form has its own lat and lon
+        super().__init__(*args, **kwargs)
+
+
+class ChapterForm(forms.ModelForm):
+    """What organizers keep current on their chapter's page (never its status)."""
+
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"), required=False, widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Chapter
+        fields = ["description", "languages", "meeting_frequency", "founded_on", "email",
+                  "website", "signal", "matrix", "mastodon", "discord"]
+        widgets = {"founded_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["languages"].choices = language_choices()
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=ChapterStatus.choices)
+    reason = forms.CharField(label=_("Reason"), max_length=300, widget=forms.Textarea)
+    successor_name = forms.CharField(label=_("Successor organization"), max_length=200,
+                                     required=False)
+    successor_url = forms.URLField(label=_("Successor's website"), required=False)
+    graduated_on = forms.DateField(label=_("Graduated on"), required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == ChapterStatus.GRADUATED:
+            if not data.get("successor_name"):
+                self.add_error("successor_name",
+                               _("A graduated chapter names the organization it became."))
+            if not data.get("successor_url"):
+                self.add_error("successor_url", _("Link to the successor organization."))
+        return data
+
+
+class PartnerForm(forms.ModelForm):
+    countries = forms.CharField(
+        label=_("Countries"), required=False, max_length=500,
+        help_text=_("Two-letter country codes separated by spaces, e.g. GB IE FR."),
+    )
+
+    class Meta:
+        model = PartnerOrganization
+        fields = ["name", "url", "countries", "sectors", "summary"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["countries"] = " ".join(self.instance.countries)
+
+    def clean_countries(self) -> list[str]:
+        codes = self.cleaned_data["countries"].replace(",", " ").upper().split()
+        validator = RegexValidator(r"^[A-Z]{2}$", _("Use two-letter country codes."))
+        for code in codes:
+            validator(code)
+        return sorted(set(codes))

@@ -1,0 +1,102 @@
+"""The directory's search: what a person typed (or their location) to chapters, in fixed queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .enums import ChapterKind, ChapterStatus
+from .geo import chapters_near, fold, resolve
+from .models import Chapter, PartnerOrganization, Place
+
+NEAR_KM = 100  # "no chapter within 100 km" below this, the page says so plainly
+SEARCH_KM = 400  # how far the results look for local chapters
+MAX_LOCAL = 20
+MAX_ONLINE = 20
+MAX_NAME_MATCHES = 10
+
+
+@dataclass
+class Filters:
+    country: str = ""
+    language: str = ""
+    kind: str = ""
+    statuses: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Results:
+    """Everything the results section shows."""
+
+    searched: bool = False
+    place: Place | None = None
+    choices: list[Place] = field(default_factory=list)
+    unknown_place: bool = False
+    local: list[tuple[Chapter, float]] = field(default_factory=list)
+    online: list[Chapter] = field(default_factory=list)
+    name_matches: list[Chapter] = field(default_factory=list)
+    revive: list[tuple[Chapter, float]] = field(default_factory=list)
+    partners: list[PartnerOrganization] = field(default_factory=list)
+    nothing_near: bool = False
+    global_chapter: Chapter | None = None
+
+
+def filtered(filters: Filters, *, statuses: bool = True):
+    chapters = Chapter.objects.listed()
+    if filters.country:
+        chapters = chapters.filter(country=filters.country)
+    if filters.kind:
+        chapters = chapters.filter(kind=filters.kind)
+    if statuses and filters.statuses:
+        chapters = chapters.filter(status__in=filters.statuses)
+    return chapters
+
+
+def _language_ok(chapter: Chapter, filters: Filters) -> bool:
+    # Languages are a JSON list; filtering them in Python keeps SQLite and PostgreSQL alike.
+    return not filters.language or filters.language in (chapter.languages or [])
+
+
+def search(query: str, latitude: float | None, longitude: float | None,
+           filters: Filters) -> Results:
+    """Chapters for a typed place or chapter name, or a point, under the filters."""
+    results = Results()
+    query = (query or "").strip()
+    if query:
+        results.searched = True
+        resolution = resolve(query)
+        results.place, results.choices = resolution.place, resolution.choices
+        if len(fold(query)) >= 2:
+            results.name_matches = [
+                chapter for chapter in filtered(filters).filter(name__icontains=query)
+                .order_by("name")[:MAX_NAME_MATCHES]
+                if _language_ok(chapter, filters)
+            ]
+        results.unknown_place = not resolution.place and not resolution.choices
+        if results.place:
+            latitude, longitude = results.place.latitude, results.place.longitude
+    elif latitude is not None and longitude is not None:
+        results.searched = True
+    if latitude is not None and longitude is not None and filters.kind != ChapterKind.ONLINE:
+        near = chapters_near(latitude, longitude, SEARCH_KM,
+                             chapters=filtered(filters, statuses=False))
+        near = [(c, km) for c, km in near if _language_ok(c, filters)]
+        results.local = [(c, km) for c, km in near if c.status in filters.statuses][:MAX_LOCAL]
+        results.revive = [(c, km) for c, km in near
+                          if c.status == ChapterStatus.DORMANT and km <= NEAR_KM
+                          and c.status not in filters.statuses][:3]
+        results.nothing_near = not any(km <= NEAR_KM for _, km in results.local)
+    if filters.kind != ChapterKind.LOCAL or results.nothing_near:
+        online = Chapter.objects.listed().filter(kind=ChapterKind.ONLINE,
+                                                 status__in=filters.statuses)
+        results.online = [c for c in online.order_by("name")[:MAX_ONLINE]
+                          if _language_ok(c, filters)]
+        if not results.online and results.nothing_near:
+            results.online = list(online.filter(slug="global")[:1])
+    results.global_chapter = next((c for c in results.online if c.slug == "global"),
+                                  results.online[0] if results.online else None)
+    country = results.place.country_code if results.place else (
+        results.local[0][0].country if results.local else "")
+    if country:
+        results.partners = [p for p in PartnerOrganization.objects.all()
+                            if country in (p.countries or [])]
+    return results
