@@ -58,7 +58,7 @@ def unavailable(message: str):
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if "tests/browser" in str(item.fspath):
+        if "tests/browser" in str(item.fspath) and not item.get_closest_marker("timeout"):
             item.add_marker(pytest.mark.timeout(TEST_TIMEOUT))
 
 
