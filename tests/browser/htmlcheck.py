@@ -67,8 +67,10 @@ class Validator:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 - open as long as the service
+        # setpriv (util-linux) ends the service with the test run, even a killed one.
+        end_with_parent = ["setpriv", "--pdeathsig", "TERM"] if shutil.which("setpriv") else []
         self.process = subprocess.Popen(
-            ["java", "-Xss8m", "-Dnu.validator.servlet.bind-address=127.0.0.1",
+            [*end_with_parent, "java", "-Xss8m", "-Dnu.validator.servlet.bind-address=127.0.0.1",
              "-cp", str(jar), "nu.validator.servlet.Main", str(self.port)],
             stdout=self.log, stderr=subprocess.STDOUT,
         )
