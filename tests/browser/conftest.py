@@ -312,6 +312,21 @@ def last_email_to(address: str):
     raise AssertionError(f"no email to {address}; outbox: {[m.to for m in mail.outbox]}")
 
 
+def emailed_link(address: str, base_url: str, contains: str = "/") -> str:
+    """The first link containing `contains` in the newest email to address, pointed at
+    the live server. Queued email tasks are run first (the app sends email as tasks);
+    links are written with settings.SITE_URL, so only their path is kept."""
+    from tests.tasks import run_queued_tasks
+
+    run_queued_tasks()
+    body = last_email_to(address).body
+    for link in re.findall(r"https?://[^\s<>\"']+", body):
+        if contains in link:
+            parsed = urlparse(link)
+            return base_url + parsed.path + (f"?{parsed.query}" if parsed.query else "")
+    raise AssertionError(f"no link containing {contains!r} in the email to {address}:\n{body}")
+
+
 def sign_in(page, checker, base_url: str, email: str, *, totp_secret: str | None = None,
             check: bool = True) -> None:
     """Sign in through the real pages: ask for a code, read it from the email, type it,

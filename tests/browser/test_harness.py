@@ -68,3 +68,15 @@ def test_the_demo_organizer_signs_in_on_a_phone_with_the_demo_data(
 
     assert page.url == live_server.url + "/me/"
     checker.check("demo-organizer-signed-in")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_emailed_link_points_at_the_live_server(live_server):
+    from django.core.mail import send_mail
+
+    send_mail("Confirm", "Confirm here:\nhttps://example.org/sessions/x/confirm/?t=abc\n",
+              None, ["dana@example.org"])
+
+    link = harness.emailed_link("dana@example.org", live_server.url, contains="/confirm/")
+
+    assert link == live_server.url + "/sessions/x/confirm/?t=abc"
