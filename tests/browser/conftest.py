@@ -316,9 +316,12 @@ def emailed_link(address: str, base_url: str, contains: str = "/") -> str:
     """The first link containing `contains` in the newest email to address, pointed at
     the live server. Queued email tasks are run first (the app sends email as tasks);
     links are written with settings.SITE_URL, so only their path is kept."""
+    from django.db import transaction
+
     from tests.tasks import run_queued_tasks
 
-    run_queued_tasks()
+    with transaction.atomic():  # the worker locks rows; with transactional_db none is open
+        run_queued_tasks()
     body = last_email_to(address).body
     for link in re.findall(r"https?://[^\s<>\"']+", body):
         if contains in link:

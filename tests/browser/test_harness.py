@@ -71,12 +71,16 @@ def test_the_demo_organizer_signs_in_on_a_phone_with_the_demo_data(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_emailed_link_points_at_the_live_server(live_server):
+def test_an_emailed_link_points_at_the_live_server_and_queued_email_is_sent(live_server):
     from django.core.mail import send_mail
 
+    from members.emails import enqueue_email
+
+    enqueue_email("erin@example.org", "test_message", {"name": "Erin"})
     send_mail("Confirm", "Confirm here:\nhttps://example.org/sessions/x/confirm/?t=abc\n",
               None, ["dana@example.org"])
 
     link = harness.emailed_link("dana@example.org", live_server.url, contains="/confirm/")
 
     assert link == live_server.url + "/sessions/x/confirm/?t=abc"
+    assert "Hello Erin" in harness.last_email_to("erin@example.org").body
