@@ -4,8 +4,8 @@ import pytest
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("javascript", [True, False])
-@pytest.mark.parametrize("phone", [False, True])
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
 def test_front_door_is_accessible_and_valid(open_page, live_server, javascript, phone):
     page, checker = open_page(javascript=javascript, phone=phone)
     page.goto(live_server.url + "/")
