@@ -478,6 +478,36 @@ def empty_tables() -> None:
                 cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
 
 
+def drop_secondary_indexes() -> list[str]:
+    """PostgreSQL: drop the seeded tables' indexes and unique constraints (not primary keys).
+
+    Building an index once over sorted rows is many times faster than updating it per row.
+    Returns the statements that recreate them.
+    """
+    from django.db import connection
+
+    recreate = []
+    with connection.cursor() as cursor:
+        for model in _models_to_empty():
+            table = connection.ops.quote_name(model._meta.db_table)
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = %s::regclass AND contype = 'u'", [table])
+            for name, definition in cursor.fetchall():
+                quoted = connection.ops.quote_name(name)
+                cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quoted}")
+                recreate.append(f"ALTER TABLE {table} ADD CONSTRAINT {quoted} {definition}")
+            cursor.execute(
+                "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
+                "JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = %s::regclass "
+                "AND NOT x.indisprimary AND NOT EXISTS "
+                "(SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)", [table])
+            for name, definition in cursor.fetchall():
+                cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+                recreate.append(definition)
+    return recreate
+
+
 def reset_sequences() -> None:
     from django.core.management.color import no_style
     from django.db import connection
@@ -522,6 +552,7 @@ def run(scale: float, *, only: Iterable[str] | None = None, verbose: bool = True
                     cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         t = time.perf_counter()
         empty_tables()
+        recreate = drop_secondary_indexes() if connection.vendor == "postgresql" else []
         say(f"{'(emptied)':<22} {time.perf_counter() - t:8.2f} s")
         for seeder in SEEDERS:
             if wanted is not None and seeder.table not in wanted:
@@ -539,6 +570,14 @@ def run(scale: float, *, only: Iterable[str] | None = None, verbose: bool = True
             seconds = time.perf_counter() - t
             timings[seeder.table] = (rows, seconds)
             say(f"{seeder.table:<22} {rows:>10,} rows {seconds:8.2f} s")
+        t = time.perf_counter()
+        with connection.cursor() as cursor:
+            if recreate:
+                cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+            for statement in recreate:
+                cursor.execute(statement)
+        timings["(indexes)"] = (0, time.perf_counter() - t)
+        say(f"{'(indexes, constraints)':<22} {time.perf_counter() - t:8.2f} s")
         reset_sequences()
         t = time.perf_counter()
     say(f"{'(commit: FK checks)':<22} {time.perf_counter() - t:8.2f} s")
