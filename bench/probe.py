@@ -91,7 +91,7 @@ def count_queries(path: str, cookie: str | None, method: str = "GET",
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    client = Client(SERVER_NAME="127.0.0.1", enforce_csrf_checks=False)
+    client = Client(SERVER_NAME="127.0.0.1", raise_request_exception=False)
     headers = {"cookie": cookie} if cookie else {}
     for attempt in range(2):
         with CaptureQueriesContext(connection) as captured:

@@ -287,11 +287,10 @@ def run_size(size: str, database: str, args, static_root: str) -> SizeRun:
                 setattr(result, key, value)
             print(f"  {target.name}: {result.rps:.0f} req/s p50 {result.p50_ms:.1f} ms "
                   f"p95 {result.p95_ms:.1f} ms, {result.queries} queries", flush=True)
-            if target.name in WEIGHED:
-                html, total, foreign = weigh(base, probed["path"], cookie)
-                run.weights[target.name] = (html, total)
             if target.method == "GET":
-                _, _, foreign = weigh(base, probed["path"], cookie)
+                html, total, foreign = weigh(base, probed["path"], cookie)
+                if target.name in WEIGHED:
+                    run.weights[target.name] = (html, total)
                 run.foreign_scripts += [f"{target.name}: {src}" for src in foreign]
         run.peak_rss_mb = peak_rss_mb(worker_pids(server.pid))
         if info.get("capacity_sql"):

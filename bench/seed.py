@@ -260,6 +260,8 @@ def _chapter_cities(seed: Seed) -> list[dict]:
 
 def seed_chapters(seed: Seed) -> int:
     """Chapters 1..N: local ones in real cities (Berlin first), the last ~5% online."""
+    from django.utils.text import slugify
+
     from chapters.geo import fold
     from chapters.models import Chapter
 
@@ -269,7 +271,7 @@ def seed_chapters(seed: Seed) -> int:
 
     def rows():
         for i, city in enumerate(cities, start=1):
-            slug = "-".join(fold(city["name"]).encode("ascii", "ignore").decode().split())[:60]
+            slug = slugify(fold(city["name"]))[:60]
             status = "active" if i == 1 else pick(rng, CHAPTER_STATUS_MIX)
             yield (i, f"TWC {city['name']}"[:120], f"{slug or 'chapter'}-{i}", "local",
                    int(city["geonameid"]), city["name"][:120], city["countrycode"],
