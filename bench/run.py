@@ -155,10 +155,12 @@ def fetch(url: str, cookie: str | None = None) -> tuple[int, bytes, dict[str, st
         headers["Cookie"] = cookie
     request = urllib.request.Request(url, headers=headers)
     try:
-        with urllib.request.urlopen(request, timeout=60) as response:
+        with urllib.request.urlopen(request, timeout=40) as response:
             return response.status, response.read(), dict(response.headers)
     except urllib.error.HTTPError as error:
         return error.code, error.read(), dict(error.headers)
+    except OSError:  # no answer in time (gunicorn kills a worker after 30 s)
+        return 0, b"", {}
 
 
 class Assets(HTMLParser):
@@ -182,6 +184,8 @@ def weigh(base: str, path: str, cookie: str | None) -> tuple[int, int, list[str]
     gzip-compressed here; whitenoise serves the assets pre-compressed.
     """
     status, body, headers = fetch(base + path, cookie)
+    if status != 200:
+        return 0, 0, []
     raw = gzip.decompress(body) if headers.get("Content-Encoding") == "gzip" else body
     html = len(gzip.compress(raw, 6))
     parser = Assets()
@@ -212,9 +216,10 @@ def run_wrk(base: str, path: str, args, cookie: str | None, bodies: Path | None)
     line = next(line for line in output.splitlines() if line.startswith("BENCH "))
     values = dict(item.split("=") for item in line.split()[1:])
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    return {"rps": rps, "p50_ms": int(values["p50_us"]) / 1000,
-            "p95_ms": int(values["p95_us"]) / 1000, "non2xx": int(values["non2xx"]),
-            "errors": int(values["errors"])}
+    answered = int(values["requests"]) > 0
+    return {"rps": rps, "p50_ms": int(values["p50_us"]) / 1000 if answered else None,
+            "p95_ms": int(values["p95_us"]) / 1000 if answered else None,
+            "non2xx": int(values["non2xx"]), "errors": int(values["errors"])}
 
 
 def table_counts(env: dict[str, str]) -> dict[str, int]:
@@ -272,6 +277,10 @@ def run_size(size: str, database: str, args, static_root: str) -> SizeRun:
                 cookie = info["csrf_cookie"]
             status, _, _ = fetch(base + probed["path"], cookie) if target.method == "GET" else (
                 probed["status"], b"", {})
+            if status == 0:
+                result.status = "no answer within 40 s"
+                print(f"  {target.name}: {result.status}", flush=True)
+                continue
             if status == 404 or probed["status"] == 404:
                 result.status = "missing (404)"
                 print(f"  {target.name}: {result.status}", flush=True)
@@ -281,15 +290,19 @@ def run_size(size: str, database: str, args, static_root: str) -> SizeRun:
                 print(f"  {target.name}: {result.status}", flush=True)
                 continue
             result.status = "ok" if status < 300 else f"HTTP {status}"
-            measured = run_wrk(base, probed["path"], args, cookie,
-                               bodies_file if target.method == "POST" else None)
+            bodies = bodies_file if target.method == "POST" else None
+            # A short warm-up first: workers' first requests fill caches and connections.
+            run_wrk(base, probed["path"], argparse.Namespace(**{**vars(args), "duration": "1s"}),
+                    cookie, bodies)
+            measured = run_wrk(base, probed["path"], args, cookie, bodies)
             for key, value in measured.items():
                 setattr(result, key, value)
-            print(f"  {target.name}: {result.rps:.0f} req/s p50 {result.p50_ms:.1f} ms "
-                  f"p95 {result.p95_ms:.1f} ms, {result.queries} queries", flush=True)
+            print(f"  {target.name}: {result.rps:.0f} req/s p50 {fmt(result.p50_ms, '{:.1f}')} "
+                  f"ms p95 {fmt(result.p95_ms, '{:.1f}')} ms, {result.queries} queries, "
+                  f"{result.errors} errors (timeouts included)", flush=True)
             if target.method == "GET":
                 html, total, foreign = weigh(base, probed["path"], cookie)
-                if target.name in WEIGHED:
+                if target.name in WEIGHED and total:
                     run.weights[target.name] = (html, total)
                 run.foreign_scripts += [f"{target.name}: {src}" for src in foreign]
         run.peak_rss_mb = peak_rss_mb(worker_pids(server.pid))
@@ -352,6 +365,7 @@ def report(runs: list[SizeRun], args) -> str:
         for r in run.results.values():
             ratio = r.rps / ceiling if r.rps and ceiling else None
             extra = f" ({r.non2xx} non-2xx)" if r.non2xx else ""
+            extra += f" ({r.errors} errors/timeouts > 10 s)" if r.errors else ""
             lines.append(f"| {r.name} | `{r.path or '–'}` | {r.status}{extra} | "
                          f"{fmt(r.rps, '{:.0f}')} | {fmt(r.p50_ms, '{:.1f}')} | "
                          f"{fmt(r.p95_ms, '{:.1f}')} | {fmt(ratio, '{:.2f}')} | "
@@ -438,7 +452,12 @@ def main() -> None:
             database = args.full_db if size == "full" else args.small_db
             runs.append(run_size(size, database, args, static_root))
     text = report(runs, args)
-    Path(args.out).write_text(text)
+    out = Path(args.out)
+    # A hand-written "## Notes" section (what the figures mean, what to fix) survives reruns.
+    previous = out.read_text() if out.exists() else ""
+    if "\n## Notes" in previous:
+        text += "\n## Notes" + previous.split("\n## Notes", 1)[1]
+    out.write_text(text)
     print(text)
 
 
