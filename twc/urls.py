@@ -19,6 +19,7 @@ urlpatterns = [
     path("i18n/setlang/", i18n.set_language, name="set_language"),
     path("audit/", include("audit.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("bench/ping", views.ping, name="bench_ping"),
     path(
         "sitemap.xml", sitemap, {"sitemaps": {"chapters": ChapterSitemap}},
         name="django.contrib.sitemaps.views.sitemap",

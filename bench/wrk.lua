@@ -1,0 +1,41 @@
+-- bench/wrk.lua: percentiles for bench/run.py, and the registration POST.
+-- Env: BENCH_COOKIE (Cookie header), BENCH_BODIES (file of POST bodies, one a line: POST mode).
+local cookie = os.getenv("BENCH_COOKIE")
+local bodies_file = os.getenv("BENCH_BODIES")
+local bodies = {}
+local counter = 0
+local thread_index = 0
+local threads = {}
+
+if bodies_file then
+  for line in io.lines(bodies_file) do bodies[#bodies + 1] = line end
+end
+
+function setup(thread)
+  thread:set("thread_index", thread_index)
+  thread_index = thread_index + 1
+  table.insert(threads, thread)
+end
+
+function init(args)
+  counter = thread_index * 2500  -- threads start far apart in the list of people
+end
+
+function request()
+  local headers = {}
+  if cookie and cookie ~= "" then headers["Cookie"] = cookie end
+  if #bodies > 0 then
+    counter = counter + 1
+    headers["Content-Type"] = "application/x-www-form-urlencoded"
+    local body = bodies[(counter % #bodies) + 1]
+    return wrk.format("POST", nil, headers, body)
+  end
+  return wrk.format("GET", nil, headers, nil)
+end
+
+function done(summary, latency, requests)
+  io.write(string.format("BENCH p50_us=%d p95_us=%d p99_us=%d requests=%d non2xx=%d errors=%d\n",
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), summary.requests,
+    summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write
+    + summary.errors.timeout))
+end
