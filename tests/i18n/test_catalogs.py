@@ -20,8 +20,15 @@ def read_catalog(language: str):
 
 
 def translations(catalog) -> dict:
-    """msgid (with context) -> translation, for every real message of a catalog."""
-    return {(m.context, m.id): m.string for m in catalog if m.id and not m.fuzzy}
+    """msgid (with context) -> translation, for every real message of a catalog.
+
+    Plural messages carry their forms as lists (from .mo files) or tuples (from .po files).
+    """
+
+    def frozen(value):
+        return tuple(value) if isinstance(value, (list, tuple)) else value
+
+    return {(m.context, frozen(m.id)): frozen(m.string) for m in catalog if m.id and not m.fuzzy}
 
 
 def test_every_project_language_has_a_catalog():
