@@ -88,8 +88,8 @@ def _resource(w: World):
 def _partner(w: World):
     from chapters.models import PartnerOrganization
 
-    return PartnerOrganization.objects.create(name="Fictional Union", url="https://union.example.org",
-                                              countries=["DE"])
+    return PartnerOrganization.objects.create(
+        name="Fictional Union", url="https://union.example.org", countries=["DE"])
 
 
 # The in-program application `application` has dana as applicant and the coach persona as its

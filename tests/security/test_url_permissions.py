@@ -29,7 +29,7 @@ and add a builder for the objects it needs to EXTRA in tests/security/conftest.p
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
