@@ -104,8 +104,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail_page(request, _load(request, pk))
 
 
-def _detail_page(request: HttpRequest, application: Application,
-                 status: int = 200) -> HttpResponse:
+def _detail_page(request: HttpRequest, application: Application, status: int = 200,
+                 **typed) -> HttpResponse:
     user = request.user
     moves = [(state, MOVE_LABELS.get((state, role), ApplicationState(state).label))
              for state, role in services.allowed_moves(application.state).items()
@@ -127,6 +127,7 @@ def _detail_page(request: HttpRequest, application: Application,
         "log_form": CoachingNoteForm(initial={"date": timezone.localdate()}),
         "invitations": application.invitations.all(),
     }
+    context.update(typed)  # a refused form's bound copy, so what was typed is kept
     if context["may_read_log"]:
         context["coaching_notes"] = application.coaching_notes.select_related("author")
     if context["may_launch"]:
@@ -134,11 +135,14 @@ def _detail_page(request: HttpRequest, application: Application,
     return render(request, "cdp/detail.html", context, status=status)
 
 
-def _refused(request: HttpRequest, application: Application, error: Exception) -> HttpResponse:
-    """A refused change: the application page again, with the reason, status 400."""
+def _refused(request: HttpRequest, application: Application, error: Exception,
+             action: str = "", **typed) -> HttpResponse:
+    """A refused change: the application page again, with the reason and what was typed in
+    the refused form (`action` names it), status 400."""
     messages.error(request, str(error))
     application.refresh_from_db()
-    return _detail_page(request, application, status=400)
+    return _detail_page(request, application, status=400, typed_action=action,
+                        typed=request.POST, **typed)
 
 
 @login_required
@@ -174,13 +178,13 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
                 or can.is_applicant(request.user, application)):
             raise PermissionDenied
         return _refused(request, application, services.TransitionRefused(
-            _("This change is not allowed.")))
+            _("This change is not allowed.")), action="move")
     form = NoteForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
         services.transition(application, to_state, actor=request.user, note=note, role=role)
     except services.TransitionRefused as error:
-        return _refused(request, application, error)
+        return _refused(request, application, error, action="move")
     messages.success(request, _("The application is now: %(state)s.")
                      % {"state": ApplicationState(to_state).label})
     return redirect("cdp:detail", pk=application.pk)
@@ -213,7 +217,7 @@ def launch(request: HttpRequest, pk: int) -> HttpResponse:
         chapter = services.launch(application, actor=request.user,
                                   override_reason=request.POST.get("override_reason", "")[:2000])
     except services.TransitionRefused as error:
-        return _refused(request, application, error)
+        return _refused(request, application, error, action="launch")
     messages.success(request, _("%(name)s is launched and listed.") % {"name": chapter.name})
     return redirect(chapter.get_absolute_url())
 
@@ -236,7 +240,8 @@ def milestone_done(request: HttpRequest, pk: int, milestone_pk: int) -> HttpResp
     try:
         services.mark_done(application, milestone, actor=request.user, note=note)
     except services.TransitionRefused as error:
-        return _refused(request, application, error)
+        return _refused(request, application, error, action="done",
+                        typed_milestone=milestone.pk)
     messages.success(request, _("Marked done. Your coach will verify it."))
     return redirect("cdp:detail", pk=application.pk)
 
@@ -265,7 +270,7 @@ def coaching_note(request: HttpRequest, pk: int) -> HttpResponse:
     form = CoachingNoteForm(request.POST)
     if not form.is_valid():
         return _refused(request, application, services.TransitionRefused(
-            _("A coaching note needs a date and a text.")))
+            _("A coaching note needs a date and a text.")), log_form=form)
     services.add_coaching_note(application, author=request.user, **form.cleaned_data)
     messages.success(request, _("Note added to the coaching log."))
     return redirect("cdp:detail", pk=application.pk)

@@ -13,6 +13,10 @@ from tests.conftest import signed_in
 
 # The personas of the permission table, in its column order.
 PERSONAS = ("anonymous", "member", "other_organizer", "organizer", "coach", "admin")
+# One more person, checked on every row too: an applicant of the Chapter Development Program
+# (dana: signed in, no chapter, no role, no MFA: applicants are not elevated). Outside the
+# program's pages an entry's `applicant` defaults to the member column's outcome.
+ALL_PERSONAS = (*PERSONAS, "applicant")
 
 
 @dataclass
@@ -36,14 +40,80 @@ class World:
 
 # Builders of other apps' objects for World.extra, run in this order once the personas exist,
 # e.g. "session_a": lambda w: make_session(w.chapter_a, created_by=w.users["organizer"]).
-EXTRA: dict[str, Callable[[World], Any]] = {}
+def _session_a(w: World):
+    from tests.onboarding.factories import make_session
+
+    return make_session(w.chapter_a)
+
+
+def _registration_a(w: World):
+    from tests.onboarding.factories import make_registration
+
+    return make_registration(w.extra["session_a"], "newcomer@example.org")
+
+
+def _membership_a(w: World):
+    """carol's membership of chapter A."""
+    return w.users["member"].memberships.get(chapter=w.chapter_a)
+
+
+def _milestone(w: World):
+    from tests.cdp.factories import make_milestone
+
+    return make_milestone("Core group", required=True)
+
+
+def _application(state: str):
+    def build(w: World):
+        from tests.cdp.factories import make_application, make_place
+
+        place = w.extra.get("place") or make_place()
+        w.extra["place"] = place
+        return make_application(w.users["applicant"], place=place, coach=w.users["coach"],
+                                state=state)
+
+    return build
+
+
+def _resource(w: World):
+    from django.core.files.base import ContentFile
+
+    from cdp.models import TrainingResource
+
+    resource = TrainingResource(title="Organizing 101", language="en")
+    resource.file.save("organizing-101.pdf", ContentFile(b"%PDF-1.4 fictional"), save=True)
+    return resource
+
+
+def _partner(w: World):
+    from chapters.models import PartnerOrganization
+
+    return PartnerOrganization.objects.create(
+        name="Fictional Union", url="https://union.example.org", countries=["DE"])
+
+
+# The in-program application `application` has dana as applicant and the coach persona as its
+# assigned coach; `application_changes` is dana's too, waiting for her changes.
+EXTRA: dict[str, Callable[[World], Any]] = {
+    "session_a": _session_a,
+    "registration_a": _registration_a,
+    "membership_a": _membership_a,
+    "milestone": _milestone,
+    "application": _application("in_program"),
+    "application_changes": _application("changes_requested"),
+    "resource": _resource,
+    "partner": _partner,
+}
 
 
 @pytest.fixture
 def world(chapter_a, chapter_b, alice, bob, carol, coach, admin_user) -> World:
+    from tests import factories
+
     users = {
         "anonymous": None, "member": carol, "other_organizer": bob, "organizer": alice,
         "coach": coach, "admin": admin_user,
+        "applicant": factories.make_user("dana@example.org", display_name="Dana"),
     }
     built = World(chapter_a=chapter_a, chapter_b=chapter_b, users=users)
     for key, build in EXTRA.items():

@@ -62,17 +62,30 @@ def test_the_sessions_page_needs_a_sign_in(db):
     assert response["Location"].startswith(reverse("account_login"))
 
 
-def elevated_predicates():
-    """Every `may_*` predicate of members.permissions: each one must demand MFA."""
+def all_predicates():
+    """Every `may_*` predicate of members.permissions."""
     return sorted(
         (name, function) for name, function in inspect.getmembers(permissions, inspect.isfunction)
         if name.startswith("may_") and function.__module__ == permissions.__name__
     )
 
 
-def call(predicate, user, chapter):
-    parameters = list(inspect.signature(predicate).parameters)
-    return predicate(user, chapter) if len(parameters) > 1 else predicate(user)
+# Predicates open to people with no elevated role, so they must NOT demand MFA, with why.
+# Each is still checked: with the person's elevated roles taken away it answers the same.
+OPEN_TO_NON_ELEVATED = {
+    "may_view_application": "an applicant reads their own application (status, history)",
+    "may_edit_application": "an applicant edits their own application when asked to",
+    "may_mark_milestones": "an applicant marks their group's milestone done",
+    "may_read_coaching_log": "an applicant reads the coaching log of their own application",
+    "may_act_as": "an applicant resubmits or withdraws their own application",
+    "may_see_training_resources": "applicants read the program's training material",
+}
+
+
+def elevated_predicates():
+    """The predicates for an organizer's, coach's or Global admin's action: each demands MFA."""
+    return [(name, function) for name, function in all_predicates()
+            if name not in OPEN_TO_NON_ELEVATED]
 
 
 @pytest.fixture
@@ -83,27 +96,68 @@ def everything_but_mfa(chapter_a):
     return user
 
 
+@pytest.fixture
+def objects(everything_but_mfa, chapter_a):
+    """What a predicate is asked about, by the annotation of its parameter: chapter A, and an
+    in-program application coached by the same person."""
+    from tests.cdp.factories import make_application
+
+    application = make_application(state="in_program", coach=everything_but_mfa)
+    return {"Chapter": chapter_a, "Chapter | None": chapter_a, "Application": application,
+            "str": "admin"}
+
+
+def call(predicate, user, objects):
+    """Ask the predicate about the object its signature names (chapter or application)."""
+    parameters = list(inspect.signature(predicate).parameters.values())[1:]
+    return predicate(user, *(objects[parameter.annotation] for parameter in parameters))
+
+
 def test_there_are_elevated_predicates_to_check():
     names = [name for name, _ in elevated_predicates()]
-    assert {"may_edit_chapter", "may_manage_members", "may_read_audit_log"} <= set(names)
+    assert {"may_edit_chapter", "may_manage_members", "may_read_audit_log",
+            "may_review_applications", "may_verify_milestones", "may_launch"} <= set(names)
+
+
+def test_every_open_predicate_exists():
+    assert set(OPEN_TO_NON_ELEVATED) <= {name for name, _ in all_predicates()}
 
 
 @pytest.mark.parametrize("name", [name for name, _ in elevated_predicates()])
-def test_every_elevated_predicate_refuses_without_mfa(name, everything_but_mfa, chapter_a):
-    assert not call(getattr(permissions, name), everything_but_mfa, chapter_a)
+def test_every_elevated_predicate_refuses_without_mfa(name, everything_but_mfa, objects):
+    assert not call(getattr(permissions, name), everything_but_mfa, objects)
 
 
 @pytest.mark.parametrize("name", [name for name, _ in elevated_predicates()])
 def test_every_elevated_predicate_allows_the_same_person_with_mfa(
-    name, everything_but_mfa, chapter_a
+    name, everything_but_mfa, objects
 ):
     from allauth.mfa.totp.internal.auth import TOTP
 
     TOTP.activate(everything_but_mfa, factories.TOTP_SECRET)
     user = type(everything_but_mfa).objects.get(pk=everything_but_mfa.pk)  # no cached answers
-    assert call(getattr(permissions, name), user, chapter_a), (
+    assert call(getattr(permissions, name), user, objects), (
         f"{name}: a Global admin who coaches and organizes this chapter, with MFA, is refused"
     )
+
+
+@pytest.mark.parametrize("name", sorted(OPEN_TO_NON_ELEVATED))
+def test_open_predicates_let_a_plain_applicant_in_without_mfa(name, objects, everything_but_mfa):
+    """The open ones are open for the applicant (no role, no MFA) and only for them: their
+    coach and admin paths still demand MFA."""
+    from cdp.models import ApplicationApplicant
+
+    application = objects["Application"]
+    application.state = "changes_requested" if name == "may_edit_application" else "in_program"
+    application.save(update_fields=["state"])
+    applicant = factories.make_user("plain-applicant@example.org")
+    stranger = factories.make_user("stranger@example.org")
+    ApplicationApplicant.objects.create(application=application, user=applicant)
+    objects = {**objects, "str": "applicant"}
+    predicate = getattr(permissions, name)
+    assert call(predicate, applicant, objects)
+    assert not call(predicate, stranger, objects)
+    assert not call(predicate, everything_but_mfa, {**objects, "str": "admin"})
 
 
 def test_a_role_without_mfa_is_sent_to_set_it_up_on_every_page_of_ours(everything_but_mfa):

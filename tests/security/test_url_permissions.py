@@ -4,8 +4,13 @@ How to read TABLE: a key is a URL name as `reverse()` takes it ("app:name"); its
 says how to build the URL (kwargs from the test world: chapter A is "this chapter") and what
 each persona gets: a status code, LOGIN (a redirect to the sign-in page) or REDIRECT (any
 other redirect). Columns: anonymous, member (carol, member of A), other_organizer (bob,
-organizer of B), organizer (alice, organizer of A), coach, admin (Global admin). Everyone
-with a role has MFA.
+organizer of B), organizer (alice, organizer of A), coach (the assigned coach of the CDP
+application), admin (Global admin). Everyone with a role has MFA. One more persona,
+`applicant` (dana, an applicant of the CDP application, no chapter and no role), is checked
+on every row: give it with `applicant=` where it differs from the member column.
+POST-only actions have `method="post"` and are sent an empty form: a person let in gets the
+form's 400 (or the action's redirect), which proves they got past the permission check;
+test_post_only_actions_refuse_get checks that a GET changes nothing.
 
 A new view must get an entry: test_every_url_pattern_has_an_entry fails otherwise. An entry
 for a pattern that no longer exists fails test_every_entry_names_an_existing_pattern.
@@ -24,13 +29,13 @@ and add a builder for the objects it needs to EXTRA in tests/security/conftest.p
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.security.conftest import PERSONAS, World
+from tests.security.conftest import ALL_PERSONAS, PERSONAS, World
 
 LOGIN = "login"  # a redirect to the sign-in page
 REDIRECT = "redirect"  # any redirect that is not to the sign-in page
@@ -51,11 +56,18 @@ class Expect:
     query: tuple[str, ...] = ()
     form: tuple[str, ...] = ()
     form_persona: str = "anonymous"
+    # Form fields picked from a list (select, radio): fuzzed, but a page can only show its own
+    # options, so garbage in them is not expected back.
+    choices: tuple[str, ...] = ()
+    # The CDP applicant's outcome; None means the same as the member's.
+    applicant: Outcome | None = None
 
     def url(self, name: str, world: World) -> str:
         return reverse(name, kwargs=self.kwargs(world) if self.kwargs else None)
 
     def outcome(self, persona: str) -> Outcome:
+        if persona == "applicant" and self.applicant is None:
+            return self.member
         return getattr(self, persona)
 
 
@@ -72,24 +84,176 @@ def chapter_a(world: World) -> dict[str, str]:
     return {"slug": world.chapter_a.slug}
 
 
+def pk_of(key: str) -> Callable[[World], dict[str, int]]:
+    return lambda w: {"pk": w.extra[key].pk}
+
+
+def membership_a(world: World) -> dict[str, Any]:
+    return {"slug": world.chapter_a.slug, "pk": world.extra["membership_a"].pk}
+
+
+def registration_a(world: World) -> dict[str, str]:
+    return {"token": world.extra["registration_a"].token}
+
+
+def milestone_of_application(world: World) -> dict[str, int]:
+    return {"pk": world.extra["application"].pk, "milestone_pk": world.extra["milestone"].pk}
+
+
+def admins_only(outcome: Outcome = 200, **options) -> Expect:
+    """Global admins (with MFA); everyone else signed in is refused."""
+    return Expect(LOGIN, 403, 403, 403, 403, outcome, **options)
+
+
+def organizers_of_a(outcome: Outcome = 200, *, admin: Outcome = 403, anonymous=LOGIN,
+                    **options) -> Expect:
+    """The organizer of chapter A (with MFA); a Global admin only where `admin` says so."""
+    return Expect(anonymous, 403, 403, outcome, 403, admin, **options)
+
+
+def program_people(outcome: Outcome = 200, **options) -> Expect:
+    """The application's applicant, its assigned coach and Global admins; for anyone else
+    the application does not exist (404)."""
+    columns = {"anonymous": LOGIN, "member": 404, "other_organizer": 404, "organizer": 404,
+               "coach": outcome, "admin": outcome, "applicant": outcome}
+    return Expect(**{**columns, **options})
+
+
+SESSION_FIELDS = ("title", "description", "starts_at", "ends_at", "format", "language",
+                  "capacity", "facilitators", "venue_address", "call_link",
+                  "registration_closes_at")
+APPLICATION_FIELDS = ("proposed_name", "kind", "city", "country", "core_group_size", "why",
+                      "sectors", "how_heard", "invited_emails")
+
+
 TABLE: dict[str, Expect] = {
     # Directory
     "chapters:home": everyone(200),
-    "chapters:directory": everyone(200, query=("q", "page", "lat", "lon", "km", "country")),
+    "chapters:directory": everyone(200, query=("q", "page", "lat", "lon", "km", "country",
+                                               "language", "kind", "status")),
+    "chapters:near": everyone(400, method="post"),  # an empty location is a 400, for anyone
+    "chapters:map": everyone(200),
     "chapters:detail": everyone(200, kwargs=chapter_a),
-    # Membership
+    "chapters:edit": organizers_of_a(admin=200, kwargs=chapter_a, form_persona="organizer",
+                                     form=("description", "meeting_frequency", "founded_on",
+                                           "email", "website", "signal", "matrix")),
+    "chapters:status": admins_only(kwargs=chapter_a, form_persona="admin",
+                                   form=("status", "reason", "successor_name",
+                                         "successor_url", "graduated_on"),
+                                   choices=("status",)),
+    "chapters:api": everyone(200, query=("q", "lat", "lon", "country", "language", "kind",
+                                         "status")),
+    "chapters:embed": everyone(200, query=("q", "country", "language", "kind", "status")),
+    "chapters:partners": admins_only(),
+    "chapters:partner_new": admins_only(form_persona="admin",
+                                        form=("name", "url", "countries", "sectors",
+                                              "summary")),
+    "chapters:partner_edit": admins_only(kwargs=pk_of("partner")),
+    "chapters:partner_delete": admins_only(REDIRECT, kwargs=pk_of("partner"), method="post"),
+    # Membership: a person's own pages.
     "members:me": signed_in(200),
-    "members:join": everyone(200, kwargs=chapter_a),
-    # Onboarding
-    "onboarding:list": everyone(200, query=("page", "chapter", "language", "q")),
-    # Chapter Development Program
-    "cdp:apply": everyone(200),
+    "members:profile": signed_in(200, form_persona="member",
+                                 form=("display_name", "pronouns", "work_kind", "languages",
+                                       "preferred_language"),
+                                 choices=("work_kind", "languages", "preferred_language")),
+    "members:export_data": signed_in(200),
+    "members:delete_account": signed_in(200),  # GET only here: the POST deletes the person
+    # carol's membership: only carol may leave it; for anyone else it does not exist.
+    "members:leave": Expect(LOGIN, 200, 404, 404, 404, 404, kwargs=pk_of("membership_a"),
+                            applicant=404),
+    # Asking to join needs an account (carol, already a member, sees her membership).
+    "members:join": signed_in(200, kwargs=chapter_a, form_persona="coach",
+                              form=("profile-display_name", "profile-work_kind",
+                                    "is_owner_executive_investor"),
+                              choices=("profile-work_kind", "is_owner_executive_investor")),
+    # Membership: organizers of the chapter only; Global admins see counts, never names.
+    "members:requests": organizers_of_a(kwargs=chapter_a, query=("page",)),
+    "members:decide": organizers_of_a(400, kwargs=chapter_a, method="post"),
+    "members:members": organizers_of_a(kwargs=chapter_a,
+                                       query=("q", "status", "role", "page")),
+    "members:export_members": organizers_of_a(kwargs=chapter_a, method="post"),
+    "members:change_role": organizers_of_a(REDIRECT, kwargs=membership_a, method="post"),
+    "members:remove": organizers_of_a(kwargs=membership_a, form_persona="organizer",
+                                      form=("reason",)),
+    "members:counts": organizers_of_a(admin=200, kwargs=chapter_a),
+    "members:policy": organizers_of_a(kwargs=chapter_a, form_persona="organizer",
+                                      form=("questions", "note")),
+    "members:policy_review": organizers_of_a(kwargs=chapter_a),
+    "members:baseline_policy": admins_only(),
+    # Onboarding: public pages, no account needed.
+    "onboarding:list": everyone(200, query=("page", "chapter", "language", "format", "q")),
+    "onboarding:detail": everyone(200, kwargs=pk_of("session_a"), form=("name", "email")),
+    "onboarding:check_email": everyone(200, kwargs=pk_of("session_a"), form=("email", "code")),
+    "onboarding:ics": everyone(200, kwargs=pk_of("session_a")),
+    "onboarding:feed": everyone(200, kwargs=chapter_a),
+    "onboarding:flyer": everyone(200, kwargs=chapter_a),
+    # A registration's secret link (from the email) is the key: whoever holds it.
+    "onboarding:registration": everyone(200, kwargs=registration_a),
+    "onboarding:registration_confirm": everyone(REDIRECT, kwargs=registration_a,
+                                                method="post"),
+    "onboarding:registration_cancel": everyone(REDIRECT, kwargs=registration_a,
+                                               method="post"),
+    "onboarding:registration_ics": everyone(200, kwargs=registration_a),
+    # Onboarding: the chapter's organizers (a refusal, not a sign-in, for strangers).
+    "onboarding:funnel": organizers_of_a(admin=200, anonymous=403, kwargs=chapter_a,
+                                         query=("month",)),
+    "onboarding:manage": organizers_of_a(anonymous=403, kwargs=chapter_a, query=("page",)),
+    "onboarding:create": organizers_of_a(anonymous=403, kwargs=chapter_a,
+                                         form_persona="organizer", form=SESSION_FIELDS,
+                                         choices=("format", "language")),
+    "onboarding:attendees": organizers_of_a(anonymous=403, kwargs=pk_of("session_a")),
+    "onboarding:edit": organizers_of_a(anonymous=403, kwargs=pk_of("session_a"),
+                                       form_persona="organizer", form=SESSION_FIELDS,
+                                       choices=("format", "language")),
+    "onboarding:cancel": organizers_of_a(anonymous=403, kwargs=pk_of("session_a")),
+    "onboarding:follow_up": organizers_of_a(REDIRECT, anonymous=403,
+                                            kwargs=pk_of("session_a"), method="post"),
+    "onboarding:check_in": organizers_of_a(
+        400, anonymous=403, method="post",
+        kwargs=lambda w: {"pk": w.extra["session_a"].pk,
+                          "registration_pk": w.extra["registration_a"].pk}),
+    # Chapter Development Program: applying needs a sign-in (by emailed code is enough).
+    "cdp:apply": signed_in(200, form_persona="member", form=APPLICATION_FIELDS,
+                           choices=("kind", "country")),
+    "cdp:program": signed_in(200, query=("page",)),
+    "cdp:review": admins_only(query=("state", "page")),
+    # Training resources: program participants (applicants, coaches, Global admins).
+    "cdp:resources": Expect(LOGIN, 403, 403, 403, 200, 200, applicant=200, query=("page",)),
+    "cdp:resource_file": Expect(LOGIN, 403, 403, 403, 200, 200, applicant=200,
+                                kwargs=pk_of("resource")),
+    # One application: its applicant, its assigned coach, Global admins; a 404 for others.
+    "cdp:detail": program_people(kwargs=pk_of("application")),
+    # Only the applicant edits, and only while changes are requested.
+    "cdp:edit": program_people(403, applicant=200, kwargs=pk_of("application_changes"),
+                               form_persona="applicant",
+                               form=APPLICATION_FIELDS[:-1], choices=("kind", "country")),
+    # A move with no target state is refused (400) for the applicant and admins; a coach
+    # makes no moves.
+    "cdp:move": program_people(400, coach=403, kwargs=pk_of("application"), method="post",
+                               form_persona="admin", form=("to_state", "note"),
+                               choices=("to_state",)),
+    "cdp:assign_coach": program_people(400, coach=403, applicant=403, method="post",
+                                       kwargs=pk_of("application"),
+                                       form_persona="admin", form=("coach",), choices=("coach",)),
+    # A required milestone is not verified yet: the launch is refused with the reason (400).
+    # (Not form-fuzzed: the first valid override launches, and the form is gone.)
+    "cdp:launch": program_people(400, coach=403, applicant=403, method="post",
+                                 kwargs=pk_of("application")),
+    "cdp:coaching_note": program_people(400, applicant=403, method="post",
+                                        kwargs=pk_of("application"),
+                                        form_persona="coach", form=("date", "text")),
+    "cdp:milestone_done": program_people(403, applicant=REDIRECT, method="post",
+                                         kwargs=milestone_of_application,
+                                         form_persona="applicant", form=("note",)),
+    "cdp:milestone_verify": program_people(400, admin=403, applicant=403, method="post",
+                                           kwargs=milestone_of_application),
     # Audit log: Global admins with MFA only.
     "audit:log": Expect(403, 403, 403, 403, 403, 200, query=("action", "page")),
     # Deployment
     "healthz": everyone(200),
     "django.contrib.sitemaps.views.sitemap": everyone(200),
-    "set_language": everyone(REDIRECT),
+    # POST-only (the i18n wrapper saves a signed-in person's choice); a GET is a 405.
+    "set_language": everyone(REDIRECT, method="post"),
     # Accounts (allauth) pages the product relies on, checked like our own.
     "account_login": Expect(200, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
     "account_signup": Expect(200, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT,
@@ -162,9 +326,27 @@ def test_each_persona_gets_the_expected_outcome(name, world):
     expect = TABLE[name]
     url = expect.url(name, world)
     got = {persona: outcome_of(request(world.client(persona), expect, url))
-           for persona in PERSONAS}
-    wanted = {persona: expect.outcome(persona) for persona in PERSONAS}
+           for persona in ALL_PERSONAS}
+    wanted = {persona: expect.outcome(persona) for persona in ALL_PERSONAS}
     assert got == wanted, f"{name} ({url})"
+
+
+POST_ONLY = sorted(name for name, expect in TABLE.items() if expect.method == "post")
+
+
+@pytest.mark.parametrize("name", POST_ONLY)
+def test_post_only_actions_refuse_get(name, world):
+    """A GET on an action, even by the person allowed to make it, is a 405 and changes
+    nothing (a link or a prefetch must never act)."""
+    from audit.models import AuditEvent
+
+    expect = TABLE[name]
+    persona = next(p for p in reversed(ALL_PERSONAS)
+                   if expect.outcome(p) not in (LOGIN, 403, 404))
+    events = AuditEvent.objects.count()
+    response = world.client(persona).get(expect.url(name, world))
+    assert response.status_code == 405, (name, persona, response.status_code)
+    assert AuditEvent.objects.count() == events
 
 
 def _reversible_without_arguments(name: str) -> str | None:
