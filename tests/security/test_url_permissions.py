@@ -251,6 +251,8 @@ TABLE: dict[str, Expect] = {
     "audit:log": Expect(403, 403, 403, 403, 403, 200, query=("action", "page")),
     # Deployment
     "healthz": everyone(200),
+    # The benchmark's ceiling: no database, nothing private.
+    "bench_ping": everyone(200),
     "django.contrib.sitemaps.views.sitemap": everyone(200),
     # POST-only (the i18n wrapper saves a signed-in person's choice); a GET is a 405.
     "set_language": everyone(REDIRECT, method="post"),
