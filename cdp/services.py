@@ -21,6 +21,7 @@ from chapters.models import Chapter
 from members.emails import enqueue_email
 from members.models import User
 from members.services import POLICY_RULE_FIELDS, add_organizer, adopt_policy_version
+from twc.i18n import language_for
 
 from .enums import ApplicationState as S
 from .models import (
@@ -111,7 +112,7 @@ def invite(application: Application, emails: Iterable[str], *, actor: User) -> N
             enqueue_email(email, "cdp/invited", {
                 "inviter": str(actor), "proposed_name": application.proposed_name,
                 "url": f"/program/applications/{application.pk}/",
-            })
+            }, language_for(email))
 
 
 @transaction.atomic
