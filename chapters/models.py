@@ -123,6 +123,11 @@ class Chapter(models.Model):
     def is_online(self) -> bool:
         return self.kind == ChapterKind.ONLINE
 
+    @property
+    def takes_newcomers(self) -> bool:
+        """A graduated or closed chapter takes no new members and runs no sign-ups."""
+        return self.status not in (ChapterStatus.GRADUATED, ChapterStatus.CLOSED)
+
 
 class ChapterRevision(models.Model):
     """Who changed a chapter's page, when, and which fields."""
