@@ -45,6 +45,10 @@ class PlaceName(models.Model):
         ]
 
 
+# Paths under /chapters/ that are pages, not chapters: no chapter may take these slugs.
+RESERVED_SLUGS = frozenset({"near", "map", "partners"})
+
+
 class ChapterQuerySet(models.QuerySet):
     def listed(self):
         """Chapters the directory may show: launched, whatever their status."""
