@@ -43,3 +43,13 @@ def test_cdp_invitation_is_written_in_the_invited_persons_language(sent):
     cdp_services.invite(application, ["amie@example.org", "new@example.org"], actor=applicant)
     languages = {to: language for to, template, language in sent if template == "cdp/invited"}
     assert languages == {"amie@example.org": "fr", "new@example.org": "en"}
+
+
+@pytest.mark.parametrize("template", ["cdp/invited", "cdp/coach_assigned", "cdp/state_changed"])
+def test_cdp_email_subjects_are_plain_text(template):
+    from members.emails import render_email
+
+    subject, _body = render_email(template, {
+        "proposed_name": "Riders & Couriers", "state": "In review", "inviter": "Ines",
+        "name": "Sam", "url": "/program/applications/1/", "note": ""})
+    assert "Riders & Couriers" in subject and "&amp;" not in subject
