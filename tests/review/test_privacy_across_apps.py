@@ -33,3 +33,8 @@ def test_an_unverified_added_address_does_not_export_or_erase_its_owners_registr
     victim.refresh_from_db()
     assert victim.email == "victim@example.org" and victim.name == "Victim"
     assert Registration.objects.filter(pk=victim.pk, status=victim.status).exists()
+
+
+def test_the_export_holds_every_apps_part():
+    person = make_user("someone@example.org")
+    assert set(export_personal_data(person)) == {"members", "onboarding", "cdp"}
