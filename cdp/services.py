@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 from audit.log import record
 from audit.models import AuditAction
 from chapters.enums import ChapterKind, ChapterStatus
-from chapters.models import Chapter
+from chapters.models import RESERVED_SLUGS, Chapter
 from members.emails import enqueue_email
 from members.models import User
 from members.services import POLICY_RULE_FIELDS, add_organizer, adopt_policy_version
+from twc.i18n import language_for
 
 from .enums import ApplicationState as S
 from .models import (
@@ -111,7 +112,7 @@ def invite(application: Application, emails: Iterable[str], *, actor: User) -> N
             enqueue_email(email, "cdp/invited", {
                 "inviter": str(actor), "proposed_name": application.proposed_name,
                 "url": f"/program/applications/{application.pk}/",
-            })
+            }, language_for(email))
 
 
 @transaction.atomic
@@ -183,9 +184,10 @@ def missing_required_milestones(application: Application) -> list[Milestone]:
 
 
 def _unique_slug(name: str) -> str:
+    """A free slug for the new chapter, never one of the directory's own paths."""
     base = (slugify(name) or "chapter")[:70]
     slug, n = base, 2
-    while Chapter.objects.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or Chapter.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
 

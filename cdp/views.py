@@ -83,7 +83,8 @@ def program(request: HttpRequest) -> HttpResponse:
     """The applications this person is part of (applicant or assigned coach)."""
     qs = _visible_applications(request.user)
     if can.may_review_applications(request.user):
-        qs = qs.filter(Q(coach=request.user) | Q(applicationapplicant__user=request.user))
+        qs = qs.filter(Q(coach=request.user)
+                       | Q(applicationapplicant__user=request.user)).distinct()
     page = Paginator(qs.select_related("coach").order_by("-last_activity_at", "-id"), 25)
     return render(request, "cdp/program.html", {
         "page": page.get_page(request.GET.get("page")),

@@ -45,6 +45,10 @@ class PlaceName(models.Model):
         ]
 
 
+# Paths under /chapters/ that are pages, not chapters: no chapter may take these slugs.
+RESERVED_SLUGS = frozenset({"near", "map", "partners"})
+
+
 class ChapterQuerySet(models.QuerySet):
     def listed(self):
         """Chapters the directory may show: launched, whatever their status."""
@@ -122,6 +126,11 @@ class Chapter(models.Model):
     @property
     def is_online(self) -> bool:
         return self.kind == ChapterKind.ONLINE
+
+    @property
+    def takes_newcomers(self) -> bool:
+        """A graduated or closed chapter takes no new members and runs no sign-ups."""
+        return self.status not in (ChapterStatus.GRADUATED, ChapterStatus.CLOSED)
 
 
 class ChapterRevision(models.Model):

@@ -23,13 +23,15 @@ def send_join_request_digest(chapter_id: int) -> int:
         digest.scheduled_for = None
         digest.last_sent_at = timezone.now()
         digest.save(update_fields=["scheduled_for", "last_sent_at"])
-    pending = list(Membership.objects.pending().filter(chapter=chapter)
+    # A row without a person (an account deleted outside the app) is nobody to write to.
+    pending = list(Membership.objects.pending().filter(chapter=chapter, user__isnull=False)
                    .select_related("user").order_by("requested_at"))
     if not pending:
         return 0
-    names = [str(m.user) for m in pending if m.user]
+    names = [str(m.user) for m in pending]
     queue_url = reverse("members:requests", args=[chapter.slug])
-    for organizer in (Membership.objects.organizers().filter(chapter=chapter)
+    for organizer in (Membership.objects.organizers().filter(chapter=chapter,
+                                                             user__isnull=False)
                       .select_related("user")):
         enqueue_email(organizer.user.email, "members/join_request_digest",
                       {"chapter": chapter.name, "count": len(pending), "names": names,

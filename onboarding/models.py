@@ -131,7 +131,9 @@ class OnboardingSession(models.Model):
         return self.registration_closes_at or self.starts_at
 
     def is_open_for_registration(self, now=None) -> bool:
-        return not self.is_cancelled and (now or timezone.now()) < self.closes_at
+        """Open until it closes, unless cancelled or its chapter graduated or closed."""
+        return (not self.is_cancelled and self.chapter.takes_newcomers
+                and (now or timezone.now()) < self.closes_at)
 
     @property
     def places_left(self) -> int:

@@ -7,8 +7,10 @@ from .models import Registration, RegistrationStatus
 
 
 def _registrations(user):
-    emails = [e.lower() for e in EmailAddress.objects.filter(user=user).values_list(
-        "email", flat=True)] + [user.email.lower()]
+    """Registrations linked to the person or made with an address they proved is theirs:
+    an added but unverified address (anyone's) must not export or erase someone else's."""
+    emails = [e.lower() for e in EmailAddress.objects.filter(user=user, verified=True)
+              .values_list("email", flat=True)] + [user.email.lower()]
     return Registration.objects.filter(Q(user=user) | Q(email__in=emails))
 
 

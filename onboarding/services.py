@@ -16,6 +16,7 @@ from django.utils import timezone
 from audit.log import record
 from audit.models import AuditAction
 from members.emails import enqueue_email
+from twc.i18n import supported
 
 from .models import (
     PLACE_HOLDING,
@@ -56,9 +57,14 @@ def _check(registration: Registration, new: str) -> None:
         raise TransitionError(f"{registration.status} -> {new} is not allowed")
 
 
-def _language(session: OnboardingSession) -> str:
-    codes = {code for code, _name in settings.LANGUAGES}
-    return session.language if session.language in codes else ""
+def _language(registration: Registration) -> str:
+    """The person's saved language if they have an account, else the session's language."""
+    from members.models import User
+
+    user = registration.user or User.objects.filter(
+        email__iexact=registration.email).only("preferred_language").first()
+    return supported(getattr(user, "preferred_language", "")) or supported(
+        registration.session.language)
 
 
 def _context(registration: Registration, *, private: bool = False) -> dict:
@@ -82,7 +88,7 @@ def _email(registration: Registration, template: str, *, private: bool = False,
     enqueue_email(
         registration.email, f"onboarding/{template}",
         {**_context(registration, private=private), **extra},
-        _language(registration.session),
+        _language(registration),
     )
 
 

@@ -280,6 +280,10 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def session_create(request: HttpRequest, slug: str) -> HttpResponse:
     chapter = _managed_chapter(request, slug)
+    if not chapter.takes_newcomers:
+        messages.error(request, _("This chapter has graduated or closed: it schedules no "
+                                  "new sessions."))
+        return redirect("onboarding:manage", chapter.slug)
     form = SessionForm(request.POST or None, chapter=chapter)
     if request.method == "POST":
         if form.is_valid():

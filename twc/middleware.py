@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 
 class CrossOriginPolicyMiddleware:
@@ -42,4 +43,24 @@ class ShortSessionsForSecondFactorMiddleware:
             and session.get("_session_expiry") is None
         ):
             session.set_expiry(settings.ELEVATED_SESSION_AGE)
+        return response
+
+
+class PrivatePagesNoStoreMiddleware:
+    """Pages for a signed-in person, and the secret-link registration pages, may hold member
+    lists, emails or a venue: no shared cache or browser history keeps a copy."""
+
+    PRIVATE_PREFIXES = ("/sessions/r/",)
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if "Cache-Control" not in response and (
+            signed_in or request.path.startswith(self.PRIVATE_PREFIXES)
+        ):
+            patch_cache_control(response, private=True, no_store=True)
         return response
