@@ -71,7 +71,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         ]
 
     def __str__(self) -> str:
-        return self.display_name or self.email.split("@")[0]
+        # Never a part of the email address: others see this name (coaches, applicants,
+        # organizers' digests), and an address can identify a person.
+        return self.display_name or str(_("Member #%(number)s") % {"number": self.pk})
 
     def get_short_name(self) -> str:
         return str(self)
