@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from chapters.enums import ChapterStatus
@@ -250,7 +251,9 @@ def decide(request: HttpRequest, slug: str) -> HttpResponse:
         except services.TransitionError:
             continue
     if not request.htmx:
-        messages.success(request, _("%(count)s requests decided.") % {"count": decided})
+        messages.success(request, ngettext(
+            "%(count)s request decided.", "%(count)s requests decided.", decided,
+        ) % {"count": decided})
         return redirect("members:requests", chapter.slug)
     page = _requests_page(request, chapter)
     return render(request, "members/requests.html#queue",

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chapters.models import Chapter
@@ -373,7 +374,9 @@ def check_in(request: HttpRequest, pk: int, registration_pk: int) -> HttpRespons
 def session_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     session = _managed_session(request, pk)
     count = services.follow_up(session, actor=request.user)
-    messages.success(request, _("Follow-up sent to %(count)d people.") % {"count": count})
+    messages.success(request, ngettext(
+        "Follow-up sent to %(count)d person.", "Follow-up sent to %(count)d people.", count,
+    ) % {"count": count})
     return redirect("onboarding:attendees", session.pk)
 
 
