@@ -246,7 +246,14 @@ class PageChecker:
         ARTIFACTS.mkdir(exist_ok=True)
         self.shots += 1
         slug = re.sub(r"[^a-z0-9]+", "-", f"{self.name}-{self.shots:02d}-{label}".lower())
-        self.page.screenshot(path=str(ARTIFACTS / f"{slug}.png"), full_page=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"{slug}.png"), full_page=True,
+                             caret="initial")
+        if self.javascript:
+            # A screenshot can leave empty style="" attributes on form fields; htmx would
+            # copy them onto swapped-in elements, which the CSP (rightly) refuses.
+            self.page.evaluate(
+                "() => document.querySelectorAll('[style=\"\"]')"
+                ".forEach(e => e.removeAttribute('style'))")
 
     def finish(self, validator: htmlcheck.Validator) -> None:
         """Validate every HTML document the page received; fail on any problem seen."""
