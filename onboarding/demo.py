@@ -15,6 +15,7 @@ SESSIONS = [
     ("berlin", "Welcome to TWC Berlin", 6, 19, SessionFormat.IN_PERSON, "en", 25, 0),
     ("berlin", "Einführung bei TWC Berlin", 13, 19, SessionFormat.HYBRID, "de", 20, 0),
     ("milan", "Benvenuti a TWC Milano", 9, 18, SessionFormat.IN_PERSON, "it", 15, 0),
+    ("turin", "Benvenuti a TWC Torino", 5, 18, SessionFormat.ONLINE, "it", 30, 0),
     ("new-york", "TWC New York newcomer session", 4, 18, SessionFormat.HYBRID, "en", 4, 6),
     ("global", "TWC Global onboarding call", 3, 17, SessionFormat.ONLINE, "en", 40, 0),
 ]
