@@ -150,6 +150,10 @@ class PageChecker:
 
     def _failed(self, request) -> None:
         self._inflight.discard(request)
+        if request.failure == "net::ERR_ABORTED" and request.resource_type != "document":
+            # The page navigated on while an asset (the favicon, say) was still loading:
+            # Chromium drops it. A missing asset shows as a 404 console error instead.
+            return
         self.problems.append(f"request failed: {request.method} {request.url} "
                              f"({request.failure})")
 
