@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from tests import factories
+from tests.gazetteer import _gazetteer_once, gazetteer  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

@@ -74,7 +74,7 @@ def test_production_mode_refuses_to_start_without_a_secret_key():
 
 
 @pytest.mark.django_db
-def test_load_demo_twice_changes_nothing():
+def test_load_demo_twice_changes_nothing(gazetteer):
     call_command("load_demo")
     counts = {
         model.__name__: model.objects.count()

@@ -41,7 +41,7 @@ def test_erase_removes_the_applicant_and_blanks_their_notes(in_program, applican
 
 
 @pytest.mark.django_db
-def test_demo_is_idempotent_and_has_an_application_ready_to_launch():
+def test_demo_is_idempotent_and_has_an_application_ready_to_launch(gazetteer):
     call_command("load_demo")
     models = (Application, ApplicationEvent, Milestone, MilestoneProgress, TrainingResource,
               CoachingNote, User)

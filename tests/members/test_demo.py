@@ -3,7 +3,7 @@ from django.core.management import call_command
 from members.models import JoinRequestDigest, Membership, PolicyVersion, User
 
 
-def test_demo_has_pending_berlin_requests_and_loading_twice_changes_nothing(db):
+def test_demo_has_pending_berlin_requests_and_loading_twice_changes_nothing(gazetteer, db):
     call_command("load_demo")
     counts = [m.objects.count() for m in (User, Membership, PolicyVersion, JoinRequestDigest)]
     call_command("load_demo")

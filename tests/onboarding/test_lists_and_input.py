@@ -145,7 +145,7 @@ def test_chapter_feed_is_icalendar_of_public_sessions(chapter_a, session_a, clie
     assert "LOCATION" not in body
 
 
-def test_demo_is_idempotent_and_has_a_full_session_with_a_waitlist():
+def test_demo_is_idempotent_and_has_a_full_session_with_a_waitlist(gazetteer):
     call_command("load_demo")
     counts = (OnboardingSession.objects.count(), Registration.objects.count())
     call_command("load_demo")
