@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import json
 
 from django.conf import settings
@@ -184,8 +185,10 @@ def api_chapters(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         filters = Filters(country=data["country"], language=data["language"],
                           kind=data["kind"], statuses=data["status"])
-        key = repr((_chapters_fingerprint(), request.scheme, request.get_host(),
-                    filters.country, filters.language, filters.kind, sorted(filters.statuses)))
+        key = hashlib.sha256(repr((
+            _chapters_fingerprint(), request.scheme, request.get_host(), filters.country,
+            filters.language, filters.kind, sorted(filters.statuses),
+        )).encode()).hexdigest()
         body = _api_cache.get(key)
         if body is None:
             body = json.dumps({"type": "FeatureCollection", "features": [

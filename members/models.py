@@ -215,6 +215,9 @@ class Membership(models.Model):
         ]
         indexes = [
             models.Index(fields=["chapter", "status", "role"]),
+            # The review queue: a chapter's pending requests, oldest first, read in order.
+            models.Index(fields=["chapter", "status", "requested_at", "id"],
+                         name="membership_queue_idx"),
         ]
 
     def __str__(self) -> str:

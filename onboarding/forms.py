@@ -133,7 +133,11 @@ class CodeForm(forms.Form):
 
 
 class FilterForm(forms.Form):
-    chapter = forms.ChoiceField(label=_("Chapter"), required=False)
+    # Typed, not picked from a list: a network of thousands of chapters cannot ship them all
+    # in every page. A chapter's slug (links from its page) or part of its name.
+    chapter = forms.CharField(
+        label=_("Chapter"), required=False, max_length=120,
+        help_text=_("Part of the chapter's name."))
     language = forms.ChoiceField(
         label=_("Language"), required=False,
         choices=[("", _("Any language"))] + list(settings.LANGUAGES))
@@ -141,11 +145,11 @@ class FilterForm(forms.Form):
         label=_("Format"), required=False,
         choices=[("", _("Any format"))] + list(SessionFormat.choices))
 
-    def __init__(self, *args, chapters, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["chapter"].choices = [("", _("All chapters"))] + [
-            (c.slug, c.name) for c in chapters
-        ]
+    def clean_chapter(self):
+        value = self.cleaned_data["chapter"].strip()
+        if "\x00" in value:
+            raise forms.ValidationError(_("Type part of the chapter's name."))
+        return value
 
 
 class MonthForm(forms.Form):

@@ -125,7 +125,11 @@ class OnboardingSession(models.Model):
                 condition=models.Q(status__in=SessionStatus.values), name="session_status_valid",
             ),
         ]
-        indexes = [models.Index(fields=["chapter", "starts_at"])]
+        indexes = [
+            models.Index(fields=["chapter", "starts_at"]),
+            # Upcoming sessions in start order: the index alone tells which have ended.
+            models.Index(fields=["starts_at", "ends_at"], name="session_upcoming_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title
