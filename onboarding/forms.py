@@ -135,21 +135,13 @@ class CodeForm(forms.Form):
 class FilterForm(forms.Form):
     # Typed, not picked from a list: a network of thousands of chapters cannot ship them all
     # in every page. A chapter's slug (links from its page) or part of its name.
-    chapter = forms.CharField(
-        label=_("Chapter"), required=False, max_length=120,
-        help_text=_("Part of the chapter's name."))
+    chapter = forms.CharField(label=_("Chapter"), required=False, max_length=120)
     language = forms.ChoiceField(
         label=_("Language"), required=False,
         choices=[("", _("Any language"))] + list(settings.LANGUAGES))
     format = forms.ChoiceField(
         label=_("Format"), required=False,
         choices=[("", _("Any format"))] + list(SessionFormat.choices))
-
-    def clean_chapter(self):
-        value = self.cleaned_data["chapter"].strip()
-        if "\x00" in value:
-            raise forms.ValidationError(_("Type part of the chapter's name."))
-        return value
 
 
 class MonthForm(forms.Form):
