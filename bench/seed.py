@@ -450,8 +450,8 @@ def _session_plan(seed: Seed) -> list[tuple[int, int, int, datetime, int]]:
         starts = base + timedelta(days=rng.randrange(-365, 180), hours=rng.randrange(8, 20))
         capacity = rng.randrange(10, 61)
         wanted = min(left, max(0, round(rng.uniform(0.2, 1.8) * average)))
-        if s == sessions:
-            wanted = left
+        if s == sessions:  # the rest, within reason (each session's people stay distinct)
+            wanted = min(left, 2 * round(average))
         left -= wanted
         plan.append((s, chapter, capacity, starts, wanted))
     seed.counts["_session_plan"] = plan  # type: ignore[assignment]
