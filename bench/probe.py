@@ -28,34 +28,63 @@ def placeholders() -> dict[str, str | None]:
 
 
 def registration_session_id() -> str | None:
-    """The onboarding session the registration POST fills: chapter 1's next one.
-
-    TODO(after merge): return the id (or whatever the registration URL takes) of an upcoming
-    session of chapter 1 with open registration, as seeded by seed_onboarding_sessions.
-    """
+    """The onboarding session the registration POST fills: chapter 1's next open session
+    that still has places (seeded by seed_onboarding_sessions with a few places left), or
+    its next open one when all are full (then every confirmation lands on the waitlist)."""
     if model_or_none("onboarding.OnboardingSession") is None:
         return None
-    return None
+    from django.db.models import F, Q
+    from django.utils import timezone
+
+    from onboarding.models import OnboardingSession
+
+    now = timezone.now()
+    open_sessions = (OnboardingSession.objects.filter(chapter_id=1, status="scheduled",
+                                                      starts_at__gt=now)
+                     .filter(Q(registration_closes_at__isnull=True)
+                             | Q(registration_closes_at__gt=now))
+                     .order_by("pk"))  # the seeded ones (1..5) first
+    session = (open_sessions.with_taken().filter(taken__lt=F("capacity")).first()
+               or open_sessions.first())
+    return str(session.pk) if session else None
+
+
+REGISTRANT = "bench-registrant-{run}-{i}@bench.example"
+CODE = "BENCH234"  # the code alphabet has no 0, 1, I or O
 
 
 def registration_requests(session: str, count: int) -> list[str]:
-    """POST bodies for `count` different people registering (form fields + CSRF token).
+    """POST bodies for `count` different people confirming their sign-up with the emailed code.
 
-    TODO(after merge): the onboarding registration form's field names (issue 5: a name and an
-    email address). Each body must carry `csrfmiddlewaretoken={token}` (filled in below).
+    What holds capacity is the confirmation step (it locks the session row, counts the places
+    taken, then confirms or waitlists), so the load drives that: the people first sign up
+    here (pending, as after the registration form; written in one bulk insert, fresh names
+    on every run), then each request is `POST /sessions/<id>/check-email/` with one person's
+    email and code, as typed from the email. Each body carries the CSRF token (added by the
+    caller).
     """
-    return [f"name=Bench+{i}&email=bench-registrant-{i}%40bench.example" for i in range(count)]
+    from django.utils.crypto import get_random_string
+
+    from onboarding.models import Registration
+
+    run = get_random_string(6, "abcdefghijklmnopqrstuvwxyz")
+    emails = [REGISTRANT.format(run=run, i=i) for i in range(count)]
+    Registration.objects.bulk_create(
+        [Registration(session_id=int(session), name=f"Bench {i}", email=email, code=CODE,
+                      token=f"bench-{run}-{i}") for i, email in enumerate(emails)],
+        batch_size=5000)
+    return [f"email={email.replace('@', '%40')}&code={CODE}" for email in emails]
 
 
 def capacity_overbooked_sql() -> str | None:
-    """SQL counting sessions with more confirmed registrations than places (must be 0).
-
-    TODO(after merge): write it against the onboarding tables, e.g.
-    SELECT count(*) FROM (SELECT s.id FROM onboarding_session s JOIN onboarding_registration r
-    ON r.session_id = s.id AND r.status = 'confirmed' GROUP BY s.id, s.capacity
-    HAVING count(*) > s.capacity) over;
-    """
-    return None
+    """SQL counting sessions with more place-holding registrations than places (must be 0)."""
+    if model_or_none("onboarding.Registration") is None:
+        return None
+    return (
+        "SELECT count(*) FROM (SELECT s.id FROM onboarding_onboardingsession s "
+        "JOIN onboarding_registration r ON r.session_id = s.id "
+        "AND r.status IN ('confirmed', 'attended', 'no_show') "
+        "GROUP BY s.id, s.capacity HAVING count(*) > s.capacity) AS over")
 
 
 def organizer_cookie() -> str:
@@ -93,7 +122,7 @@ def count_queries(path: str, cookie: str | None, method: str = "GET",
 
     client = Client(SERVER_NAME="127.0.0.1", raise_request_exception=False)
     headers = {"cookie": cookie} if cookie else {}
-    for attempt in range(2):
+    for _attempt in range(1 if method == "POST" else 2):  # a POST changes state: once
         with CaptureQueriesContext(connection) as captured:
             if method == "POST":
                 response = client.post(path, body or "", headers=headers,
@@ -121,11 +150,10 @@ def main() -> None:
         entry = {"path": path}
         if target.method == "POST":
             bodies = [f"{b}&csrfmiddlewaretoken={csrf_token}"
-                      for b in registration_requests(values["session"], 20000)]
-            out["registration_bodies"] = bodies
-            # Counted with a throwaway person, so the load run's people stay fresh.
-            entry.update(count_queries(path, csrf_cookie, "POST",
-                                       bodies[-1].replace("registrant", "probe")))
+                      for b in registration_requests(values["session"], 20001)]
+            out["registration_bodies"] = bodies[:-1]
+            # Counted with a person of its own, so the load run's people stay fresh.
+            entry.update(count_queries(path, csrf_cookie, "POST", bodies[-1]))
         else:
             entry.update(count_queries(path, cookie if target.signed_in else None))
         out["targets"][target.name] = entry

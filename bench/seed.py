@@ -411,31 +411,123 @@ def seed_memberships(seed: Seed) -> int:
     ], rows())
 
 
-# --- Onboarding: the lead completes these two after the onboarding app is merged. ---------
+# --- Onboarding ------------------------------------------------------------------------------
+
+# Chapter 1's next sessions (ids 1..BENCH_SESSIONS): upcoming, open, a few places left each.
+# The registration POST confirms people into the first of them that still has places.
+BENCH_SESSIONS = 5
+BENCH_CAPACITY = 40
+BENCH_TAKEN = 35
+
+
+def _session_base_time() -> datetime:
+    """Sessions are placed around today (not `seed.now`): upcoming must mean upcoming."""
+    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    return today
+
+
+def _session_plan(seed: Seed) -> list[tuple[int, int, int, datetime, int]]:
+    """(id, chapter, capacity, starts_at, registrations) for every session, computed once.
+
+    Local chapters take turns (about 20 sessions each at full size), from a year ago to half a
+    year ahead; capacities 10 to 60; about 25 registrations per session on average.
+    """
+    cached = seed.counts.get("_session_plan")
+    if cached is not None:
+        return cached  # type: ignore[return-value]
+    rng = random.Random(20261123)
+    local = seed.chapters - seed.online_chapters
+    sessions = seed.count("sessions", minimum=BENCH_SESSIONS + 1)
+    registrations = seed.count("registrations", minimum=sessions)
+    base = _session_base_time()
+    plan = []
+    for s in range(1, BENCH_SESSIONS + 1):
+        plan.append((s, 1, BENCH_CAPACITY, base + timedelta(days=7 * s, hours=17), BENCH_TAKEN))
+    average = registrations / sessions
+    left = registrations - BENCH_SESSIONS * BENCH_TAKEN
+    for s in range(BENCH_SESSIONS + 1, sessions + 1):
+        chapter = (s - 1) % local + 1
+        starts = base + timedelta(days=rng.randrange(-365, 180), hours=rng.randrange(8, 20))
+        capacity = rng.randrange(10, 61)
+        wanted = min(left, max(0, round(rng.uniform(0.2, 1.8) * average)))
+        if s == sessions:  # the rest, within reason (each session's people stay distinct)
+            wanted = min(left, 2 * round(average))
+        left -= wanted
+        plan.append((s, chapter, capacity, starts, wanted))
+    seed.counts["_session_plan"] = plan  # type: ignore[assignment]
+    return plan
 
 
 def seed_onboarding_sessions(seed: Seed) -> int:
-    """200,000 onboarding sessions over local chapters, past and upcoming.
+    """200,000 onboarding sessions over the local chapters, past and upcoming.
 
-    TODO(after merge): map the columns to onboarding.models (issue 5: title, description,
-    starts_at/ends_at in UTC, format online/in_person/hybrid, language, capacity, venue,
-    call link, registration closes, cancelled). Keep chapter 1's next session with a few places
-    left: the registration POST target registers into it.
+    Sessions 1..BENCH_SESSIONS belong to chapter 1 (the organizer's), start in the coming
+    weeks and keep a few places free for the registration POST.
     """
-    from onboarding.models import OnboardingSession  # noqa: F401  (see TODO)
+    from onboarding.models import OnboardingSession
 
-    raise NotImplementedError("seed_onboarding_sessions: map the onboarding model's fields")
+    formats = ["online", "in_person", "hybrid"]
+
+    def rows():
+        for s, chapter, capacity, starts, _n in _session_plan(seed):
+            fmt = formats[s % 3]
+            yield (s, chapter, f"Onboarding session {s}", "What organizing is, and how to start.",
+                   starts, starts + timedelta(hours=2), fmt, "en", capacity,
+                   "" if fmt == "online" else "Union hall, 1 Main Street",
+                   "" if fmt == "in_person" else "https://meet.example/bench",
+                   None, "scheduled", seed.organizer_of(chapter), starts - timedelta(days=30))
+
+    return write_rows(seed, OnboardingSession, [
+        "id", "chapter_id", "title", "description", "starts_at", "ends_at", "format",
+        "language", "capacity", "venue_address", "call_link", "registration_closes_at",
+        "status", "created_by_id", "created_at",
+    ], rows())
 
 
 def seed_registrations(seed: Seed) -> int:
-    """5,000,000 registrations (confirmed, waitlisted, cancelled, attended/no-show).
+    """5,000,000 registrations: pending, confirmed, waitlisted, cancelled, attended/no-show.
 
-    TODO(after merge): respect the onboarding app's unique (session, person/email) and never
-    put more confirmed registrations on a session than its capacity.
+    Each session's people are distinct (one live registration per session and email), places
+    held (confirmed, attended, no-show) never exceed the capacity, and a person is waitlisted
+    only once the session is full. Past sessions have attended/no-show instead of confirmed.
     """
-    from onboarding.models import Registration  # noqa: F401  (see TODO)
+    from onboarding.models import Registration
 
-    raise NotImplementedError("seed_registrations: map the onboarding model's fields")
+    rng = random.Random(20261124)
+    now = datetime.now(UTC)
+    top = seed.people - 100
+
+    def rows():
+        next_id = 1
+        for s, _chapter, capacity, starts, wanted in _session_plan(seed):
+            past = starts < now
+            first = rng.randrange(FIRST_PERSON_ID, top)
+            held = 0
+            for k in range(wanted):
+                person = first + k
+                r = rng.random()
+                if s <= BENCH_SESSIONS or r < 0.80:
+                    if held < capacity:
+                        held += 1
+                        status = ("attended" if r < 0.6 else "no_show") if past else "confirmed"
+                    else:
+                        status = "waitlisted"
+                elif r < 0.90:
+                    status = "cancelled"
+                else:
+                    status = "cancelled" if past else "pending"
+                confirmed = status not in ("pending", "cancelled")
+                created = starts - timedelta(days=10, minutes=k)
+                yield (next_id, s, f"Person {person}", f"person{person}@bench.example", person,
+                       status, f"bench{next_id}", confirmed, created,
+                       created + timedelta(minutes=5) if confirmed else None,
+                       created + timedelta(days=1) if status == "cancelled" else None)
+                next_id += 1
+
+    return write_rows(seed, Registration, [
+        "id", "session_id", "name", "email", "user_id", "status", "token", "email_confirmed",
+        "created_at", "confirmed_at", "cancelled_at",
+    ], rows())
 
 
 @dataclass(frozen=True)
@@ -458,7 +550,7 @@ SEEDERS = [
 ]
 # Tables emptied before seeding, besides the seeders' own (they refer to seeded rows).
 ALSO_EMPTIED = ["members.PolicyVersion", "sessions.Session",
-                "usersessions.UserSession"]
+                "usersessions.UserSession", "django_tasks_database.DBTaskResult"]
 
 
 def _models_to_empty() -> list:
@@ -521,10 +613,15 @@ def reset_sequences() -> None:
 
 
 def analyze() -> None:
+    """Statistics for the planner; on PostgreSQL outside a transaction also VACUUM, which sets
+    the visibility map (as autovacuum soon would) so index-only scans work at once."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            cursor.execute("VACUUM ANALYZE")
+        else:
+            cursor.execute("ANALYZE")
 
 
 def run(scale: float, *, only: Iterable[str] | None = None, verbose: bool = True

@@ -30,7 +30,7 @@ TARGETS = [
     Target("API: chapters", "/api/chapters/"),
     Target("review queue (organizer)", "/chapters/{chapter}/requests/", signed_in=True),
     Target("member list (organizer)", "/chapters/{chapter}/members/", signed_in=True),
-    Target("registration (POST)", "/sessions/{session}/register/", method="POST"),
+    Target("registration (POST)", "/sessions/{session}/check-email/", method="POST"),
 ]
 
 # Targets whose page weight is reported (bytes transferred, compressed).

@@ -5,6 +5,9 @@ from __future__ import annotations
 from babel import Locale, UnknownLocaleError
 from django import forms
 from django.core.validators import RegexValidator
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +46,22 @@ def country_choices() -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda pair: pair[1].casefold())
 
 
+class QuickSelect(forms.Select):
+    """A <select> written in Python: the same HTML as forms.Select, without one template
+    render per option (250 countries took about 100 ms per page on a loaded machine)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if any(isinstance(label, (list, tuple)) for _value, label in self.choices):
+            return super().render(name, value, attrs, renderer)  # option groups: as usual
+        selected = set(self.format_value(value))
+        options = format_html_join("", "<option value=\"{}\"{}>{}</option>", (
+            (option, mark_safe(" selected") if str(option) in selected else "", label)
+            for option, label in self.choices
+        ))
+        return format_html("<select name=\"{}\"{}>{}</select>", name,
+                           flatatt(self.build_attrs(self.attrs, attrs)), options)
+
+
 class DirectoryForm(forms.Form):
     """The directory's one GET form: a place or chapter name, or coordinates, and filters."""
 
@@ -51,8 +70,8 @@ class DirectoryForm(forms.Form):
                            widget=forms.HiddenInput)
     lon = forms.FloatField(required=False, min_value=-180, max_value=180,
                            widget=forms.HiddenInput)
-    country = forms.ChoiceField(label=_("Country"), required=False)
-    language = forms.ChoiceField(label=_("Language"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=QuickSelect)
+    language = forms.ChoiceField(label=_("Language"), required=False, widget=QuickSelect)
     kind = forms.ChoiceField(label=_("Kind"), required=False,
                              choices=[("", _("Local and online")), *ChapterKind.choices])
     status = forms.MultipleChoiceField(

@@ -102,7 +102,12 @@ class Chapter(models.Model):
         verbose_name = _("chapter")
         verbose_name_plural = _("chapters")
         ordering = ["name"]
-        indexes = [models.Index(fields=["latitude", "longitude"])]
+        indexes = [
+            models.Index(fields=["latitude", "longitude"]),
+            # The directory's pages and the online list are in name order: read in order.
+            models.Index(fields=["name", "id"], name="chapter_name_order_idx"),
+            models.Index(fields=["kind", "name", "id"], name="chapter_kind_name_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(kind=ChapterKind.ONLINE)

@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+import hashlib
+import json
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count, Max, Q, Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -22,6 +28,22 @@ from .models import Chapter, PartnerOrganization
 from .search import Filters, Results, filtered, search
 
 PAGE_SIZE = 24
+# The API lists every listed chapter (the map needs them all): 10,000 chapters take a few
+# hundred milliseconds to serialize, so each worker keeps the serialized answer per filter
+# combination, keyed by a fingerprint of the chapters table (one cheap aggregate query):
+# any edit (updated_at), listing or unlisting (count and sum of listed ids), creation or
+# deletion makes a new key, so an unlisted chapter leaves the API at once.
+API_CACHE_SECONDS = 300
+_api_cache = LocMemCache("chapters-api", {"TIMEOUT": API_CACHE_SECONDS,
+                                          "OPTIONS": {"MAX_ENTRIES": 50}})
+
+
+def _chapters_fingerprint() -> tuple:
+    listed = Q(is_listed=True)
+    return tuple(Chapter.objects.aggregate(
+        updated=Max("updated_at"), count=Count("pk"), listed=Count("pk", filter=listed),
+        ids=Sum("pk", filter=listed), top=Max("pk"),
+    ).values())
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -163,11 +185,19 @@ def api_chapters(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         filters = Filters(country=data["country"], language=data["language"],
                           kind=data["kind"], statuses=data["status"])
-        response = JsonResponse({"type": "FeatureCollection", "features": [
-            _feature(request, c) for c in filtered(filters).order_by("name")
-            if not filters.language or filters.language in (c.languages or [])
-        ]})
-        response["Cache-Control"] = "public, max-age=300"
+        key = hashlib.sha256(repr((
+            _chapters_fingerprint(), request.scheme, request.get_host(), filters.country,
+            filters.language, filters.kind, sorted(filters.statuses),
+        )).encode()).hexdigest()
+        body = _api_cache.get(key)
+        if body is None:
+            body = json.dumps({"type": "FeatureCollection", "features": [
+                _feature(request, c) for c in filtered(filters).order_by("name")
+                if not filters.language or filters.language in (c.languages or [])
+            ]}, cls=DjangoJSONEncoder).encode()
+            _api_cache.set(key, body, API_CACHE_SECONDS)
+        response = HttpResponse(body, content_type="application/json")
+        response["Cache-Control"] = f"public, max-age={API_CACHE_SECONDS}"
     response["Access-Control-Allow-Origin"] = "*"
     response["Cross-Origin-Resource-Policy"] = "cross-origin"
     return response

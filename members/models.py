@@ -69,6 +69,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
         ]
+        indexes = [
+            # A member list in name order reads people in this order and stops after a page.
+            models.Index(fields=["display_name", "email", "id"], name="user_name_order_idx"),
+        ]
 
     def __str__(self) -> str:
         # Never a part of the email address: others see this name (coaches, applicants,
@@ -217,6 +221,11 @@ class Membership(models.Model):
         ]
         indexes = [
             models.Index(fields=["chapter", "status", "role"]),
+            # The review queue: a chapter's pending requests, oldest first, read in order.
+            models.Index(fields=["chapter", "status", "requested_at", "id"],
+                         name="membership_queue_idx"),
+            # The member list's count: a chapter's rows with a person, from the index alone.
+            models.Index(fields=["chapter", "user"], name="membership_chapter_user_idx"),
         ]
 
     def __str__(self) -> str:

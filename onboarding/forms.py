@@ -133,19 +133,15 @@ class CodeForm(forms.Form):
 
 
 class FilterForm(forms.Form):
-    chapter = forms.ChoiceField(label=_("Chapter"), required=False)
+    # Typed, not picked from a list: a network of thousands of chapters cannot ship them all
+    # in every page. A chapter's slug (links from its page) or part of its name.
+    chapter = forms.CharField(label=_("Chapter"), required=False, max_length=120)
     language = forms.ChoiceField(
         label=_("Language"), required=False,
         choices=[("", _("Any language"))] + list(settings.LANGUAGES))
     format = forms.ChoiceField(
         label=_("Format"), required=False,
         choices=[("", _("Any format"))] + list(SessionFormat.choices))
-
-    def __init__(self, *args, chapters, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["chapter"].choices = [("", _("All chapters"))] + [
-            (c.slug, c.name) for c in chapters
-        ]
 
 
 class MonthForm(forms.Form):

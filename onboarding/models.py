@@ -4,7 +4,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -53,11 +53,20 @@ class SessionQuerySet(models.QuerySet):
         return self.filter(ends_at__gte=now or timezone.now())
 
     def with_taken(self):
-        """Annotate `taken`: places held by confirmed people (and those checked in)."""
+        """Annotate `taken`: places held by confirmed people (and those checked in).
+
+        A subquery per row rather than a join with GROUP BY: the database then counts only
+        the rows of the page shown (after ORDER BY and LIMIT), not every session's
+        registrations, so a page costs the same however many sessions exist.
+        """
+        held = (
+            Registration.objects.filter(session=models.OuterRef("pk"),
+                                        status__in=PLACE_HOLDING)
+            .order_by().values("session").annotate(n=models.Count("pk")).values("n")
+        )
         return self.annotate(
-            taken=models.Count(
-                "registrations", filter=models.Q(registrations__status__in=PLACE_HOLDING),
-            )
+            taken=Coalesce(models.Subquery(held), 0,
+                                            output_field=models.IntegerField()),
         )
 
 
@@ -116,7 +125,11 @@ class OnboardingSession(models.Model):
                 condition=models.Q(status__in=SessionStatus.values), name="session_status_valid",
             ),
         ]
-        indexes = [models.Index(fields=["chapter", "starts_at"])]
+        indexes = [
+            models.Index(fields=["chapter", "starts_at"]),
+            # Upcoming sessions in start order: the index alone tells which have ended.
+            models.Index(fields=["starts_at", "ends_at"], name="session_upcoming_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -219,13 +220,27 @@ def confirm_email(registration: Registration, *, now: dt.datetime | None = None)
 
 
 def confirm_with_code(session: OnboardingSession, *, email: str, code: str) -> Registration | None:
-    """The short code from the email, typed on the site: the registration it confirms."""
-    registration = session.registrations.filter(
-        email__iexact=email.strip(), status=S.PENDING,
-    ).first()
-    if registration is None or not code or registration.code != code.strip().upper():
-        return None
-    return confirm_email(registration)
+    """The short code from the email, typed on the site: the registration it confirms.
+
+    Same locking as confirm_email (the session row, then the registration), but the
+    registration is found and locked in one query, through the (session, lower(email))
+    index: a session with thousands of sign-ups costs the same as one with a few.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        session = OnboardingSession.objects.select_for_update(no_key=True).select_related(
+            "chapter").get(pk=session.pk)
+        registration = (
+            Registration.objects.select_for_update().alias(email_lower=Lower("email"))
+            .filter(session=session, email_lower=email.strip().lower(), status=S.PENDING)
+            .first()
+        )
+        if registration is None or not code or registration.code != code.strip().upper():
+            return None
+        registration.session = session
+        if not session.is_open_for_registration(now):
+            raise RegistrationClosed("registration is closed")
+        return _confirm_locked(registration, session, now)
 
 
 def cancel_registration(registration: Registration, *, now: dt.datetime | None = None,

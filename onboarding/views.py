@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -33,6 +34,18 @@ from .times import annotate_times, viewer_zone
 
 PAGE_SIZE = 20
 MAX_ID = 2**31 - 1
+# The public list pages through at most this many upcoming sessions (filters narrow it):
+# counting every upcoming session of a large network on each request costs more than the
+# page itself.
+MAX_LISTED = 50 * PAGE_SIZE
+
+
+class CappedPaginator(Paginator):
+    """Counts at most MAX_LISTED rows (one COUNT over a LIMIT), so the cost stays flat."""
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.values("pk")[:MAX_LISTED].count()
 
 
 def _public_sessions():
@@ -69,14 +82,15 @@ def _registration_or_404(token: str) -> Registration:
 @require_GET
 def session_list(request: HttpRequest) -> HttpResponse:
     """Upcoming sessions across the network, filtered by chapter, language and format."""
-    chapters = list(Chapter.objects.listed().only("slug", "name"))
-    form = FilterForm(request.GET or None, chapters=chapters)
+    form = FilterForm(request.GET or None)
     sessions = _public_sessions().upcoming().with_taken().order_by("starts_at", "pk")
     status = 200
     if form.is_bound:
         if form.is_valid():
             if form.cleaned_data["chapter"]:
-                sessions = sessions.filter(chapter__slug=form.cleaned_data["chapter"])
+                chapter = form.cleaned_data["chapter"]
+                sessions = sessions.filter(Q(chapter__slug=chapter)
+                                           | Q(chapter__name__icontains=chapter))
             if form.cleaned_data["language"]:
                 sessions = sessions.filter(language=form.cleaned_data["language"])
             if form.cleaned_data["format"]:
@@ -84,7 +98,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
         else:
             status = 400
             sessions = sessions.none()
-    page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
     annotate_times(page.object_list, viewer_zone(request))
     query = request.GET.copy()
     query.pop("page", None)
