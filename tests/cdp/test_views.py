@@ -100,8 +100,9 @@ def test_applicant_edits_only_while_changes_are_requested_then_resubmits(applica
     application.state = S.CHANGES_REQUESTED
     application.save()
     assert client.get(url).status_code == 200
+    # The place is chosen explicitly: with the whole gazetteer loaded, "Lisbon" has namesakes.
     data = {"proposed_name": "TWC Lisboa", "kind": "local", "city": "Lisbon",
-            "core_group_size": "5", "why": "More detail."}
+            "place": str(lisbon.pk), "core_group_size": "5", "why": "More detail."}
     assert client.post(url, {**data, "why": ""}).status_code == 400
     assert client.post(url, data).status_code == 302
     application.refresh_from_db()
