@@ -629,6 +629,8 @@ def run(scale: float, *, only: Iterable[str] | None = None, verbose: bool = True
     """Empty and reseed at `scale` (1.0 = full). Returns {table: (rows, seconds)}."""
     from django.db import DatabaseError, connection, transaction
 
+    from chapters import pagecache
+
     seed = Seed(scale=scale)
     timings: dict[str, tuple[int, float]] = {}
     wanted = set(only) if only else None
@@ -678,6 +680,8 @@ def run(scale: float, *, only: Iterable[str] | None = None, verbose: bool = True
         timings["(indexes)"] = (0, time.perf_counter() - t)
         say(f"{'(indexes, constraints)':<22} {time.perf_counter() - t:8.2f} s")
         reset_sequences()
+        # COPY ran with triggers off: tell the workers' page caches the data changed.
+        pagecache.bump(pagecache.CHAPTERS, pagecache.POLICIES, pagecache.SESSIONS)
         t = time.perf_counter()
     say(f"{'(commit: FK checks)':<22} {time.perf_counter() - t:8.2f} s")
     t = time.perf_counter()

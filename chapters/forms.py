@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from babel import Locale, UnknownLocaleError
 from django import forms
 from django.core.validators import RegexValidator
@@ -33,17 +35,29 @@ def language_name(code: str, locale: Locale | None = None) -> str:
     return locale.languages.get(code, code)
 
 
-def language_choices() -> list[tuple[str, str]]:
+def language_choices() -> tuple[tuple[str, str], ...]:
+    return _language_choices(get_language() or "en")
+
+
+def country_choices() -> tuple[tuple[str, str], ...]:
+    return _country_choices(get_language() or "en")
+
+
+# Babel's names, sorted for the viewer's language: the same for every request, so worked
+# out once per language and process.
+@functools.cache
+def _language_choices(language: str) -> tuple[tuple[str, str], ...]:
     locale = viewer_locale()
-    return sorted(((code, language_name(code, locale)) for code in CHAPTER_LANGUAGES),
-                  key=lambda pair: pair[1].casefold())
+    names = ((code, language_name(code, locale)) for code in CHAPTER_LANGUAGES)
+    return tuple(sorted(names, key=lambda pair: pair[1].casefold()))
 
 
-def country_choices() -> list[tuple[str, str]]:
+@functools.cache
+def _country_choices(language: str) -> tuple[tuple[str, str], ...]:
     territories = viewer_locale().territories
     pairs = [(code, name) for code, name in territories.items()
              if len(code) == 2 and code.isalpha() and code not in ("ZZ", "EU", "EZ", "UN")]
-    return sorted(pairs, key=lambda pair: pair[1].casefold())
+    return tuple(sorted(pairs, key=lambda pair: pair[1].casefold()))
 
 
 class QuickSelect(forms.Select):

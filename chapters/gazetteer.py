@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import connection, transaction
 
 from .geo import fold
+from . import pagecache
 from .models import Place, PlaceName
 
 # Short forms people type that the data lacks: folded key -> GeoNames id.
@@ -74,6 +75,7 @@ def load_places(*, force: bool = False, min_population: int = 0) -> int:
         else:
             _insert(cursor, place_table, PLACE_COLUMNS, places)
             _insert(cursor, name_table, NAME_COLUMNS, names)
+        pagecache.bump(pagecache.CHAPTERS)  # searches may now find other places
     return len(places)
 
 

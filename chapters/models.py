@@ -168,3 +168,19 @@ class PartnerOrganization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DataVersion(models.Model):
+    """A counter per kind of public data, raised by database triggers on every write.
+
+    Public pages are cached under keys that hold the versions of the data they show
+    (`chapters.pagecache`): a write to a chapter, a policy or a session makes a new key, so
+    nobody sees a page older than the data. The triggers are installed by migrations
+    (`pagecache.bump_on_write`), so bulk updates, the admin and raw SQL raise them too.
+    """
+
+    name = models.CharField(max_length=20, primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.version}"

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,14 +14,16 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Max, Q, Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from members.permissions import may_change_chapter_status, may_edit_chapter, may_manage_partners
+from onboarding.times import viewer_zone
 
-from . import services
+from . import pagecache, services
 from .enums import ChapterKind
 from .forms import ChapterForm, DirectoryForm, NearForm, PartnerForm, StatusForm, language_name
 from .geo import chapters_near
@@ -71,11 +74,19 @@ def _directory_context(request: HttpRequest, form: DirectoryForm) -> tuple[dict,
 
 @require_GET
 def directory(request: HttpRequest) -> HttpResponse:
-    form = DirectoryForm(request.GET)
-    context, status = _directory_context(request, form)
-    context["near_form"] = NearForm()
-    template = "chapters/directory.html#results" if request.htmx else "chapters/directory.html"
-    return render(request, template, context, status=status)
+    def render_parts() -> tuple[dict[str, str], int]:
+        context, status = _directory_context(request, DirectoryForm(request.GET))
+        return {part: render_to_string(f"chapters/directory.html#{part}", context, request)
+                for part in ("top", "results")}, status
+
+    # What every visitor sees for this query: cached until a chapter or partner changes.
+    cached, status = pagecache.fragment("directory", [sorted(request.GET.lists())],
+                                        [pagecache.CHAPTERS], render_parts)
+    if request.htmx:
+        return HttpResponse(cached["results"], status=status)
+    return render(request, "chapters/directory.html",
+                  {"query": request.GET.get("q", ""), "cached": cached},
+                  status=status)
 
 
 @require_POST
@@ -85,12 +96,12 @@ def near(request: HttpRequest) -> HttpResponse:
     if not near_form.is_valid():
         form = DirectoryForm()
         return render(request, "chapters/directory.html",
-                      {"form": form, "near_form": near_form, "results": Results(),
+                      {"form": form, "results": Results(),
                        "location_error": True}, status=400)
     form = DirectoryForm({"lat": near_form.cleaned_data["lat"],
                           "lon": near_form.cleaned_data["lon"]})
     context, status = _directory_context(request, form)
-    context.update(near_form=NearForm(), located=True)
+    context.update(located=True, query="")
     template = "chapters/directory.html#results" if request.htmx else "chapters/directory.html"
     return render(request, template, context, status=status)
 
@@ -116,18 +127,32 @@ def embed(request: HttpRequest) -> HttpResponse:
 
 
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
-    chapter = get_object_or_404(Chapter.objects.listed().select_related("updated_by"),
-                                slug=slug)
-    nearby = []
-    if chapter.kind == ChapterKind.LOCAL and chapter.latitude is not None:
-        nearby = [(c, km) for c, km in chapters_near(chapter.latitude, chapter.longitude, 300)
-                  if c.pk != chapter.pk][:5]
-    return render(request, "chapters/detail.html", {
-        "chapter": chapter, "nearby": nearby,
-        "language_names": [language_name(code) for code in chapter.languages or []],
-        "may_edit": may_edit_chapter(request.user, chapter),
-        "may_change_status": may_change_chapter_status(request.user),
-    })
+    def render_pieces() -> tuple[dict[str, str], int]:
+        chapter = get_object_or_404(Chapter.objects.listed(), slug=slug)
+        nearby = []
+        if chapter.kind == ChapterKind.LOCAL and chapter.latitude is not None:
+            nearby = [(c, km) for c, km in chapters_near(chapter.latitude, chapter.longitude,
+                                                         300) if c.pk != chapter.pk][:5]
+        context = {
+            "chapter": chapter, "nearby": nearby,
+            "language_names": [language_name(code) for code in chapter.languages or []],
+            "may_edit": may_edit_chapter(request.user, chapter),
+            "may_change_status": may_change_chapter_status(request.user),
+        }
+        return {piece: render_to_string(f"chapters/detail.html#{piece}", context, request)
+                for piece in ("title", "description", "meta", "content")}, 200
+
+    if request.user.is_authenticated:
+        # A signed-in person sees their own membership, sign-ups and tools: never cached.
+        pieces, _status = render_pieces()
+    else:
+        # What every visitor sees: cached until the chapters, the policies or the sessions
+        # change, and at most a minute (upcoming sessions start and leave the page).
+        pieces, _status = pagecache.fragment(
+            "chapter", [slug, request.build_absolute_uri(), str(viewer_zone(request)),
+                        int(time.time() // 60)],
+            [pagecache.CHAPTERS, pagecache.POLICIES, pagecache.SESSIONS], render_pieces)
+    return render(request, "chapters/detail.html", {"pieces": pieces})
 
 
 @login_required

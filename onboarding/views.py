@@ -1,6 +1,7 @@
 """Public listing and sign-up, the registered person's page, and the organizers' pages."""
 
 import datetime as dt
+import time
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -8,12 +9,14 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from chapters import pagecache
 from chapters.models import Chapter
 from members import permissions
 
@@ -82,33 +85,42 @@ def _registration_or_404(token: str) -> Registration:
 @require_GET
 def session_list(request: HttpRequest) -> HttpResponse:
     """Upcoming sessions across the network, filtered by chapter, language and format."""
-    form = FilterForm(request.GET or None)
-    sessions = _public_sessions().upcoming().with_taken().order_by("starts_at", "pk")
-    status = 200
-    if form.is_bound:
-        if form.is_valid():
-            if form.cleaned_data["chapter"]:
-                chapter = form.cleaned_data["chapter"]
-                sessions = sessions.filter(Q(chapter__slug=chapter)
-                                           | Q(chapter__name__icontains=chapter))
-            if form.cleaned_data["language"]:
-                sessions = sessions.filter(language=form.cleaned_data["language"])
-            if form.cleaned_data["format"]:
-                sessions = sessions.filter(format=form.cleaned_data["format"])
-        else:
-            status = 400
-            sessions = sessions.none()
-    page = CappedPaginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
-    annotate_times(page.object_list, viewer_zone(request))
-    query = request.GET.copy()
-    query.pop("page", None)
-    template = "onboarding/session_list.html"
+
+    def render_parts() -> tuple[dict[str, str], int]:
+        form = FilterForm(request.GET or None)
+        sessions = _public_sessions().upcoming().with_taken().order_by("starts_at", "pk")
+        status = 200
+        if form.is_bound:
+            if form.is_valid():
+                if form.cleaned_data["chapter"]:
+                    chapter = form.cleaned_data["chapter"]
+                    sessions = sessions.filter(Q(chapter__slug=chapter)
+                                               | Q(chapter__name__icontains=chapter))
+                if form.cleaned_data["language"]:
+                    sessions = sessions.filter(language=form.cleaned_data["language"])
+                if form.cleaned_data["format"]:
+                    sessions = sessions.filter(format=form.cleaned_data["format"])
+            else:
+                status = 400
+                sessions = sessions.none()
+        page = CappedPaginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
+        annotate_times(page.object_list, viewer_zone(request))
+        query = request.GET.copy()
+        query.pop("page", None)
+        context = {"form": form, "page_obj": page, "query": query.urlencode(),
+                   "has_viewer_zone": viewer_zone(request) is not None}
+        return {part: render_to_string(f"onboarding/session_list.html#{part}", context, request)
+                for part in ("filters", "results")}, status
+
+    # The same for every visitor: cached until a session, a registration or a chapter
+    # changes, and at most a minute (sessions start and leave the list).
+    cached, status = pagecache.fragment(
+        "sessions", [sorted(request.GET.lists()), str(viewer_zone(request)),
+                     int(time.time() // 60)],
+        [pagecache.SESSIONS, pagecache.CHAPTERS], render_parts)
     if request.htmx:
-        template += "#results"
-    return render(request, template, {
-        "form": form, "page_obj": page, "query": query.urlencode(),
-        "has_viewer_zone": viewer_zone(request) is not None,
-    }, status=status)
+        return HttpResponse(cached["results"], status=status)
+    return render(request, "onboarding/session_list.html", {"cached": cached}, status=status)
 
 
 def _detail_context(request, session, **extra):

@@ -5,8 +5,10 @@ admin is a Global admin. Everyone with a role has a second factor set up.
 """
 
 import pytest
+from django.core.cache import caches
 from django.test import Client
 
+from chapters import pagecache
 from tests import factories
 from tests.gazetteer import _gazetteer_once, gazetteer  # noqa: F401
 
@@ -14,6 +16,16 @@ from tests.gazetteer import _gazetteer_once, gazetteer  # noqa: F401
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_fragments(settings):
+    """Each test's rolled-back data versions start again from the same numbers: so must
+    the cache of rendered pages (in production versions only ever rise). Tests read the
+    versions on every request; tests/chapters/test_pagecache.py covers the one-second trust."""
+    settings.PAGECACHE_VERSION_SECONDS = 0
+    caches["fragments"].clear()
+    pagecache._recent.clear()
 
 
 @pytest.fixture

@@ -139,8 +139,19 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "twc_cache",
-    }
+    },
+    # Rendered public pages, in each worker's memory, under keys that hold the versions of
+    # the data they show (chapters.pagecache): never stale, so nothing to share or expire.
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "twc-fragments",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
 }
+# How long a worker trusts the data versions it read: anonymous visitors see a change to a
+# public page at most this many seconds late (signed-in people at once, never cached).
+PAGECACHE_VERSION_SECONDS = float(os.environ.get("PAGECACHE_VERSION_SECONDS", "1"))
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

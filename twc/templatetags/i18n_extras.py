@@ -28,7 +28,10 @@ from babel.lists import format_list
 from django import template
 from django.conf import settings
 from django.utils import formats
-from django.utils.translation import get_language, gettext
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
+from django.utils.translation import get_language, get_language_info, gettext
 
 register = template.Library()
 
@@ -90,3 +93,19 @@ def country_name(code) -> str:
     if not code or code == "ZZ":  # ZZ is CLDR's "Unknown Region"
         return str(code)
     return current_locale().territories.get(code, code)
+
+
+@register.simple_tag
+def language_options() -> str:
+    """The language switcher's `<option>`s, the viewer's language selected: each language's
+    own name ("Deutsch", "Italiano"). The same on every page, so built once per language."""
+    return _language_options(get_language() or settings.LANGUAGE_CODE)
+
+
+@lru_cache(maxsize=32)
+def _language_options(current: str) -> str:
+    return format_html_join("", '<option value="{}"{} lang="{}">{}</option>', (
+        (code, mark_safe(" selected") if code == current else "", code,
+         capfirst(get_language_info(code)["name_local"]))
+        for code, _name in settings.LANGUAGES
+    ))

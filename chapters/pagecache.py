@@ -1,0 +1,132 @@
+"""Rendered public pages, cached per worker under keys that change with the data they show.
+
+A public page (the directory, a chapter's page, the sessions list) costs tens of
+milliseconds to render and changes only when its data does. `fragment()` keeps the
+rendered HTML in the `fragments` cache (memory of each worker) under a key made of the
+page, the viewer's language and time zone, the query, and the versions of the data the
+page shows. Those versions (`DataVersion`) are raised by database triggers in the same
+transaction as any write to their tables, so one primary-key query tells whether the
+cached HTML is still true. Anything personal (CSRF tokens, a signed-in person's own
+state) stays outside the cached part: views cache only what every anonymous visitor sees,
+and `fragment()` refuses to store HTML that holds a CSRF token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import migrations
+from django.db.models import F
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from .models import DataVersion
+
+CHAPTERS = "chapters"  # chapters, partner organizations, the gazetteer
+POLICIES = "policies"  # membership policies and their versions
+SESSIONS = "sessions"  # onboarding sessions and registrations (places left)
+TIMEOUT = 3600
+
+
+_recent: dict[tuple[str, ...], tuple[float, tuple[int, ...]]] = {}
+
+
+def versions(*names: str) -> tuple[int, ...]:
+    """The current versions of these kinds of data, in one query.
+
+    A worker asks the database at most once every `PAGECACHE_VERSION_SECONDS` (one second
+    by default) for the same names: under a crowd, public pages then cost no query at all,
+    and a visitor sees a change at most that long after it was made.
+    """
+    max_age = settings.PAGECACHE_VERSION_SECONDS
+    now = time.monotonic()
+    if max_age and (recent := _recent.get(names)) and now - recent[0] < max_age:
+        return recent[1]
+    found = dict(DataVersion.objects.filter(name__in=names).values_list("name", "version"))
+    current = tuple(found.get(name, 0) for name in names)
+    if max_age:
+        _recent[names] = (now, current)
+    return current
+
+
+def bump(*names: str) -> None:
+    """Raise versions by hand, after a bulk load that ran with triggers off (COPY)."""
+    for name in names:
+        updated = DataVersion.objects.filter(name=name).update(version=F("version") + 1)
+        if not updated:
+            DataVersion.objects.get_or_create(name=name, defaults={"version": 1})
+
+
+def fragment(page: str, parts: Iterable[object], depends_on: Iterable[str],
+             render: Callable[[], tuple[dict[str, str], int]]
+             ) -> tuple[dict[str, SafeString], int]:
+    """The named pieces of HTML and the status `render()` gives, from the cache while the
+    data they show is unchanged.
+
+    `parts` holds whatever else the HTML depends on (the query, the time zone); the
+    language is added here. Only answers with status 200 or 400 are kept.
+    """
+    names = tuple(depends_on)
+    key_source = repr((page, get_language(), tuple(parts), names, versions(*names)))
+    key = "page:" + hashlib.blake2b(key_source.encode(), digest_size=16).hexdigest()
+    cache = caches["fragments"]
+    cached = cache.get(key)
+    if cached is None:
+        pieces, status = render()
+        cached = {name: str(html) for name, html in pieces.items()}, status
+        personal = any("csrfmiddlewaretoken" in html for html in cached[0].values())
+        if status in (200, 400) and not personal:
+            cache.set(key, cached, TIMEOUT)
+    pieces, status = cached
+    return {name: mark_safe(html) for name, html in pieces.items()}, status
+
+
+_PG_FUNCTION = """
+CREATE OR REPLACE FUNCTION chapters_bump_data_version() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO chapters_dataversion (name, version) VALUES (TG_ARGV[0], 1)
+    ON CONFLICT (name) DO UPDATE SET version = chapters_dataversion.version + 1;
+    RETURN NULL;
+END $$;
+"""
+_SQLITE_BUMP = ("INSERT INTO chapters_dataversion (name, version) VALUES ('{name}', 1) "
+                "ON CONFLICT (name) DO UPDATE SET version = chapters_dataversion.version + 1;")
+
+
+def bump_on_write(table: str, name: str) -> migrations.RunPython:
+    """A migration operation: every write to `table` raises the version `name`.
+
+    PostgreSQL: one statement-level trigger (a bulk update raises it once). SQLite, which
+    has only row-level triggers: one per kind of write.
+    """
+    trigger = f"{table}_bumps_{name}"
+
+    def forward(apps, schema_editor):
+        vendor = schema_editor.connection.vendor
+        if vendor == "postgresql":
+            schema_editor.execute(_PG_FUNCTION)
+            schema_editor.execute(
+                f"CREATE TRIGGER {trigger} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+                f"ON {table} FOR EACH STATEMENT "
+                f"EXECUTE FUNCTION chapters_bump_data_version('{name}')")
+        elif vendor == "sqlite":
+            for event in ("INSERT", "UPDATE", "DELETE"):
+                schema_editor.execute(
+                    f"CREATE TRIGGER {trigger}_{event.lower()} AFTER {event} ON {table} "
+                    f"BEGIN {_SQLITE_BUMP.format(name=name)} END")
+        else:
+            raise NotImplementedError(f"No data-version triggers for {vendor}.")
+
+    def backward(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
+        else:
+            for event in ("insert", "update", "delete"):
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {trigger}_{event}")
+
+    return migrations.RunPython(forward, backward)
