@@ -180,3 +180,10 @@ class PartnerForm(forms.ModelForm):
         for code in codes:
             validator(code)
         return sorted(set(codes))
+
+
+class ApiPageForm(forms.Form):
+    """Which page of the API: how many chapters, after which one (the `next` link's id)."""
+
+    limit = forms.IntegerField(required=False, min_value=1, max_value=1000)
+    after = forms.IntegerField(required=False, min_value=0, max_value=2**63 - 1)

@@ -1,17 +1,14 @@
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Count, Max, Q, Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -25,28 +22,19 @@ from onboarding.times import viewer_zone
 
 from . import pagecache, services
 from .enums import ChapterKind
-from .forms import ChapterForm, DirectoryForm, NearForm, PartnerForm, StatusForm, language_name
+from .forms import (
+    ApiPageForm, ChapterForm, DirectoryForm, NearForm, PartnerForm, StatusForm, language_name,
+)
 from .geo import chapters_near
 from .models import Chapter, PartnerOrganization
 from .search import Filters, Results, filtered, search
 
 PAGE_SIZE = 24
-# The API lists every listed chapter (the map needs them all): 10,000 chapters take a few
-# hundred milliseconds to serialize, so each worker keeps the serialized answer per filter
-# combination, keyed by a fingerprint of the chapters table (one cheap aggregate query):
-# any edit (updated_at), listing or unlisting (count and sum of listed ids), creation or
-# deletion makes a new key, so an unlisted chapter leaves the API at once.
-API_CACHE_SECONDS = 300
-_api_cache = LocMemCache("chapters-api", {"TIMEOUT": API_CACHE_SECONDS,
-                                          "OPTIONS": {"MAX_ENTRIES": 50}})
-
-
-def _chapters_fingerprint() -> tuple:
-    listed = Q(is_listed=True)
-    return tuple(Chapter.objects.aggregate(
-        updated=Max("updated_at"), count=Count("pk"), listed=Count("pk", filter=listed),
-        ids=Sum("pk", filter=listed), top=Max("pk"),
-    ).values())
+# The API answers in pages, so its cost does not grow with the network: 100 chapters by
+# default, up to 1,000 (`?limit=`), each page linking to the next (`?after=<last id>`).
+API_PAGE_SIZE = 100
+API_MAX_PAGE_SIZE = 1000
+API_MAX_AGE = 300
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -202,30 +190,55 @@ def change_status(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def api_chapters(request: HttpRequest) -> HttpResponse:
-    """Listed chapters as GeoJSON, with the directory's filters; open to other sites."""
+    """Listed chapters as GeoJSON, with the directory's filters, a page at a time; open to
+    other sites. The same answer for everyone, so cached per worker like the public pages."""
     form = DirectoryForm(request.GET)
-    if not form.is_valid():
-        response = JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    page_form = ApiPageForm(request.GET)
+    if not form.is_valid() or not page_form.is_valid():
+        errors = {**form.errors.get_json_data(), **page_form.errors.get_json_data()}
+        response = JsonResponse({"errors": errors}, status=400)
     else:
-        data = form.cleaned_data
-        filters = Filters(country=data["country"], language=data["language"],
-                          kind=data["kind"], statuses=data["status"])
-        key = hashlib.sha256(repr((
-            _chapters_fingerprint(), request.scheme, request.get_host(), filters.country,
-            filters.language, filters.kind, sorted(filters.statuses),
-        )).encode()).hexdigest()
-        body = _api_cache.get(key)
-        if body is None:
-            body = json.dumps({"type": "FeatureCollection", "features": [
-                _feature(request, c) for c in filtered(filters).order_by("name")
-                if not filters.language or filters.language in (c.languages or [])
-            ]}, cls=DjangoJSONEncoder).encode()
-            _api_cache.set(key, body, API_CACHE_SECONDS)
-        response = HttpResponse(body, content_type="application/json")
-        response["Cache-Control"] = f"public, max-age={API_CACHE_SECONDS}"
+        def render_page() -> tuple[dict[str, str], int]:
+            return {"json": _api_page(request, form.cleaned_data, page_form.cleaned_data)}, 200
+
+        cached, _status = pagecache.fragment(
+            "api", [request.build_absolute_uri()], [pagecache.CHAPTERS], render_page)
+        response = HttpResponse(cached["json"], content_type="application/geo+json")
+        response["Cache-Control"] = f"public, max-age={API_MAX_AGE}"
     response["Access-Control-Allow-Origin"] = "*"
     response["Cross-Origin-Resource-Policy"] = "cross-origin"
     return response
+
+
+def _api_page(request: HttpRequest, data: dict, page: dict) -> str:
+    filters = Filters(country=data["country"], language=data["language"], kind=data["kind"],
+                      statuses=data["status"])
+    limit = page["limit"] or API_PAGE_SIZE
+    chapters = filtered(filters).order_by("pk")
+    if page["after"]:
+        chapters = chapters.filter(pk__gt=page["after"])
+    if filters.language:
+        # Languages are a JSON list, filtered in Python to keep SQLite and PostgreSQL alike:
+        # read in batches until the page is full.
+        rows, batch = [], chapters
+        while len(rows) <= limit:
+            read = list(batch[:API_MAX_PAGE_SIZE])
+            rows += [c for c in read if filters.language in (c.languages or [])]
+            if len(read) < API_MAX_PAGE_SIZE:
+                break
+            batch = chapters.filter(pk__gt=read[-1].pk)
+    else:
+        rows = list(chapters[:limit + 1])
+    collection = {"type": "FeatureCollection",
+                  "features": [_feature(request, c) for c in rows[:limit]],
+                  "numberReturned": min(len(rows), limit), "links": []}
+    if len(rows) > limit:
+        query = request.GET.copy()
+        query["after"] = str(rows[limit - 1].pk)
+        collection["links"].append({
+            "rel": "next", "type": "application/geo+json",
+            "href": request.build_absolute_uri(f"{request.path}?{query.urlencode()}")})
+    return json.dumps(collection, cls=DjangoJSONEncoder)
 
 
 def _feature(request: HttpRequest, chapter: Chapter) -> dict:

@@ -17,31 +17,40 @@
       }).addTo(map).bringToBack();
     });
   }
-  fetch(element.dataset.chaptersUrl, { headers: { Accept: "application/geo+json" } })
-    .then(function (r) { return r.json(); })
-    .then(function (data) {
-      var layer = L.geoJSON(data, {
-        filter: function (feature) { return feature.geometry !== null; },
-        pointToLayer: function (feature, latlng) {
-          var active = feature.properties.status === "active";
-          return L.circleMarker(latlng, {
-            radius: 7, weight: 2, color: "#7a1f1f", fillColor: active ? "#c0392b" : "#f0b27a",
-            fillOpacity: 0.9
-          });
-        },
-        onEachFeature: function (feature, marker) {
-          var link = document.createElement("a");
-          link.href = feature.properties.url;
-          link.textContent = feature.properties.name;
-          var box = document.createElement("div");
-          box.appendChild(link);
-          var place = document.createElement("div");
-          place.textContent = [feature.properties.city, feature.properties.country].filter(Boolean).join(", ");
-          box.appendChild(place);
-          marker.bindPopup(box);
-          marker.bindTooltip(feature.properties.name);
-        }
-      }).addTo(map);
-      if (layer.getLayers().length) map.fitBounds(layer.getBounds(), { padding: [20, 20], maxZoom: 6 });
-    });
+  var layer = L.geoJSON(null, {
+    filter: function (feature) { return feature.geometry !== null; },
+    pointToLayer: function (feature, latlng) {
+      var active = feature.properties.status === "active";
+      return L.circleMarker(latlng, {
+        radius: 7, weight: 2, color: "#7a1f1f", fillColor: active ? "#c0392b" : "#f0b27a",
+        fillOpacity: 0.9
+      });
+    },
+    onEachFeature: function (feature, marker) {
+      var link = document.createElement("a");
+      link.href = feature.properties.url;
+      link.textContent = feature.properties.name;
+      var box = document.createElement("div");
+      box.appendChild(link);
+      var place = document.createElement("div");
+      place.textContent = [feature.properties.city, feature.properties.country].filter(Boolean).join(", ");
+      box.appendChild(place);
+      marker.bindPopup(box);
+      marker.bindTooltip(feature.properties.name);
+    }
+  }).addTo(map);
+  // The API answers a page at a time: follow the "next" links until every chapter is on.
+  function load(url) {
+    return fetch(url, { headers: { Accept: "application/geo+json" } })
+      .then(function (r) { return r.json(); })
+      .then(function (page) {
+        layer.addData(page);
+        var next = (page.links || []).filter(function (l) { return l.rel === "next"; })[0];
+        return next ? load(next.href) : null;
+      });
+  }
+  var first = element.dataset.chaptersUrl;
+  load(first + (first.indexOf("?") < 0 ? "?" : "&") + "limit=1000").then(function () {
+    if (layer.getLayers().length) map.fitBounds(layer.getBounds(), { padding: [20, 20], maxZoom: 6 });
+  });
 })();

@@ -187,3 +187,42 @@ def test_sitemap_lists_chapter_pages(demo_chapters, client):
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
     assert b"/chapters/berlin/" in response.content
+
+
+def test_api_answers_a_page_at_a_time_with_a_link_to_the_next(demo_chapters, client):
+    everyone = client.get("/api/chapters/", {"limit": 1000}).json()
+    assert not everyone["links"]
+    slugs, url, pages = [], "/api/chapters/?limit=3", 0
+    while url:
+        page = client.get(url).json()
+        assert page["numberReturned"] == len(page["features"]) <= 3
+        slugs += [f["properties"]["slug"] for f in page["features"]]
+        url = next((link["href"] for link in page["links"] if link["rel"] == "next"), None)
+        pages += 1
+    assert slugs == [f["properties"]["slug"] for f in everyone["features"]]
+    assert len(slugs) == len(set(slugs)) and pages == -(-len(slugs) // 3)
+
+
+def test_api_pages_keep_the_filters(demo_chapters, client):
+    first = client.get("/api/chapters/", {"country": "IT", "limit": 2}).json()
+    assert "country=IT" in first["links"][0]["href"]
+    rest = client.get(first["links"][0]["href"]).json()
+    countries = {f["properties"]["country"] for f in first["features"] + rest["features"]}
+    assert countries == {"IT"} and len(first["features"] + rest["features"]) == 4
+
+
+def test_api_language_filter_fills_its_pages(demo_chapters, client):
+    italian = [f["properties"]["slug"] for f in client.get(
+        "/api/chapters/", {"language": "it", "limit": 1000}).json()["features"]]
+    assert italian
+    first = client.get("/api/chapters/", {"language": "it", "limit": 1}).json()
+    assert [f["properties"]["slug"] for f in first["features"]] == italian[:1]
+    assert bool(first["links"]) == (len(italian) > 1)
+
+
+@pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 1001}, {"limit": "many"},
+                                    {"after": -1}, {"after": "x"}, {"after": 10**30}])
+def test_api_refuses_bad_pages_plainly(demo_chapters, client, params):
+    response = client.get("/api/chapters/", params)
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) & {"limit", "after"}
