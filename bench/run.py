@@ -205,9 +205,10 @@ def weigh(base: str, path: str, cookie: str | None) -> tuple[int, int, list[str]
 
 
 def run_wrk(base: str, path: str, args, cookie: str | None, bodies: Path | None,
-            offset: int = 0) -> dict:
+            offset: int = 0, uncached: bool = False) -> dict:
     env = dict(os.environ)
     env["BENCH_COOKIE"] = cookie or ""
+    env["BENCH_UNIQUE"] = "1" if uncached else ""
     env["BENCH_OFFSET"] = str(offset)
     if bodies:
         env["BENCH_BODIES"] = str(bodies)
@@ -296,8 +297,9 @@ def run_size(size: str, database: str, args, static_root: str) -> SizeRun:
             bodies = bodies_file if target.method == "POST" else None
             # A short warm-up first: workers' first requests fill caches and connections.
             run_wrk(base, probed["path"], argparse.Namespace(**{**vars(args), "duration": "1s"}),
-                    cookie, bodies, offset=10000)
-            measured = run_wrk(base, probed["path"], args, cookie, bodies)
+                    cookie, bodies, offset=10000, uncached=target.uncached)
+            measured = run_wrk(base, probed["path"], args, cookie, bodies,
+                               uncached=target.uncached)
             for key, value in measured.items():
                 setattr(result, key, value)
             print(f"  {target.name}: {result.rps:.0f} req/s p50 {fmt(result.p50_ms, '{:.1f}')} "
@@ -400,7 +402,7 @@ def targets_met(runs: list[SizeRun]) -> list[str]:
     if full is None:
         out.append("- (the full size was not run: every target below is judged at the small "
                    "size only)")
-    for name in (t.name for t in TARGETS if not t.ceiling):
+    for name in (t.name for t in TARGETS if not t.ceiling and not t.uncached):
         r = main.results.get(name) if main else None
         if r is None or r.queries is None or r.rps is None:
             line(None, f"{name}: not available yet ({r.status if r else 'not run'})")
@@ -423,6 +425,12 @@ def targets_met(runs: list[SizeRun]) -> list[str]:
     line(search.p95_ms < 50 if search and search.p95_ms else None,
          f"directory search by place under 50 ms at p95 under load"
          + (f": {search.p95_ms:.1f} ms" if search and search.p95_ms else ""))
+    for target in (t for t in TARGETS if t.uncached):
+        r = main.results.get(target.name) if main else None
+        if r and r.p95_ms:
+            out.append(f"- (not a target) {target.name}, every request rendered afresh: "
+                       f"p50 {r.p50_ms:.1f} ms, p95 {r.p95_ms:.1f} ms, "
+                       f"{r.queries} queries")
     weight = main.weights.get("directory") if main else None
     line(weight[1] < 60 * 1024 if weight else None,
          "directory page under 60 KB compressed"

@@ -17,6 +17,9 @@ class Target:
     signed_in: bool = False  # as the organizer account (MFA done)
     method: str = "GET"
     ceiling: bool = False
+    # Every request a different URL (`&n=<counter>` appended), so none is answered from the
+    # cache of rendered public pages: what a page costs when rendered. Reported, not judged.
+    uncached: bool = False
 
 
 TARGETS = [
@@ -25,6 +28,7 @@ TARGETS = [
     Target("health check", "/healthz"),
     Target("directory", "/chapters/"),
     Target("directory search by place", "/chapters/?q=Berlin"),
+    Target("search by place, uncached", "/chapters/?q=Berlin", uncached=True),
     Target("chapter page", "/chapters/{chapter}/"),
     Target("sessions", "/sessions/"),
     Target("API: chapters", "/api/chapters/"),

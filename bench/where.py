@@ -32,6 +32,8 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--language", default="en", help="Accept-Language")
+    parser.add_argument("--cold", action="store_true",
+                        help="empty the cache of public pages before every request")
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
@@ -59,7 +61,14 @@ def main() -> None:
     path_info, _, query = path.partition("?")
     handler = WSGIHandler()
 
+    from django.core.cache import caches
+
+    from chapters import pagecache
+
     def request() -> int:
+        if args.cold:
+            caches["fragments"].clear()
+            pagecache._recent.clear()
         environ = {
             "REQUEST_METHOD": "GET", "PATH_INFO": path_info, "QUERY_STRING": query,
             "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1",

@@ -1,7 +1,9 @@
 -- bench/wrk.lua: percentiles for bench/run.py, and the registration POST.
--- Env: BENCH_COOKIE (Cookie header), BENCH_BODIES (file of POST bodies, one a line: POST mode).
+-- Env: BENCH_COOKIE (Cookie header), BENCH_BODIES (file of POST bodies, one a line: POST mode),
+-- BENCH_UNIQUE=1 (a different URL every request, so no cached page answers it).
 local cookie = os.getenv("BENCH_COOKIE")
 local bodies_file = os.getenv("BENCH_BODIES")
+local unique = os.getenv("BENCH_UNIQUE") == "1"
 local bodies = {}
 local counter = 0
 local thread_index = 0
@@ -31,6 +33,11 @@ function request()
     headers["Content-Type"] = "application/x-www-form-urlencoded"
     local body = bodies[(counter % #bodies) + 1]
     return wrk.format("POST", nil, headers, body)
+  end
+  if unique then
+    counter = counter + 1
+    local sep = string.find(wrk.path, "?", 1, true) and "&" or "?"
+    return wrk.format("GET", wrk.path .. sep .. "n=" .. thread_index .. "-" .. counter, headers, nil)
   end
   return wrk.format("GET", nil, headers, nil)
 end
