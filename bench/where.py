@@ -32,6 +32,7 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--language", default="en", help="Accept-Language")
+    parser.add_argument("--sql", action="store_true", help="print each query and its time")
     parser.add_argument("--cold", action="store_true",
                         help="empty the cache of public pages before every request")
     args = parser.parse_args()
@@ -95,6 +96,8 @@ def main() -> None:
             return execute(sql, params, many, context)
         finally:
             timings.append(time.perf_counter() - started)
+            if args.sql:
+                print(f"  {timings[-1] * 1000:7.2f} ms  {sql[:150]}")
 
     with connection.execute_wrapper(timed):
         request()

@@ -107,9 +107,23 @@ def resolve(query: str, limit: int = 8) -> Resolution:
     return Resolution(None, [first, *rivals])
 
 
-def chapters_near(latitude: float, longitude: float, radius_km: float,
-                  chapters=None) -> list[tuple[Chapter, float]]:
-    """Local chapters within `radius_km` of a point, nearest first, with their distance."""
+def chapters_near(latitude: float, longitude: float, radius_km: float, chapters=None, *,
+                  limit: int | None = None, keep=None) -> list[tuple[Chapter, float]]:
+    """Local chapters within `radius_km` of a point, nearest first, with their distance.
+
+    `keep(status, languages)` filters before any chapter is loaded; `limit` caps how many
+    are. Two queries: the candidates' coordinates, then the chosen chapters themselves (a
+    search near a big city has hundreds of candidates and shows twenty).
+    """
+    near = nearest(latitude, longitude, radius_km, chapters, keep=keep)
+    if limit is not None:
+        near = near[:limit]
+    return hydrate(near, chapters)
+
+
+def nearest(latitude: float, longitude: float, radius_km: float, chapters=None, *,
+            keep=None) -> list[tuple[float, int, str]]:
+    """(distance, id, status) of the local chapters within `radius_km`, nearest first."""
     if chapters is None:
         chapters = Chapter.objects.listed()
     lat_span = radius_km / 111.0
@@ -121,9 +135,20 @@ def chapters_near(latitude: float, longitude: float, radius_km: float,
     if -180 < longitude - lon_span and longitude + lon_span < 180:
         box = box.filter(longitude__gte=longitude - lon_span, longitude__lte=longitude + lon_span)
     near = []
-    for chapter in box:
-        km = distance_km(latitude, longitude, chapter.latitude, chapter.longitude)
-        if km <= radius_km:
-            near.append((chapter, km))
-    near.sort(key=lambda pair: pair[1])
+    for pk, lat, lon, status, languages in box.values_list(
+            "pk", "latitude", "longitude", "status", "languages"):
+        km = distance_km(latitude, longitude, lat, lon)
+        if km <= radius_km and (keep is None or keep(status, languages or [])):
+            near.append((km, pk, status))
+    near.sort()
     return near
+
+
+def hydrate(near: list[tuple[float, int, str]], chapters=None) -> list[tuple[Chapter, float]]:
+    """The chapters of `nearest()`'s rows, in its order, with their distance: one query."""
+    if not near:
+        return []
+    if chapters is None:
+        chapters = Chapter.objects.listed()
+    found = chapters.in_bulk([pk for _km, pk, _status in near])
+    return [(found[pk], km) for km, pk, _status in near if pk in found]

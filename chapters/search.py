@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .enums import ChapterKind, ChapterStatus
-from .geo import chapters_near, fold, resolve
+from .geo import fold, hydrate, nearest, resolve
 from .models import Chapter, PartnerOrganization, Place
 
 NEAR_KM = 100  # "no chapter within 100 km" below this, the page says so plainly
@@ -77,13 +77,18 @@ def search(query: str, latitude: float | None, longitude: float | None,
     elif latitude is not None and longitude is not None:
         results.searched = True
     if latitude is not None and longitude is not None and filters.kind != ChapterKind.ONLINE:
-        near = chapters_near(latitude, longitude, SEARCH_KM,
-                             chapters=filtered(filters, statuses=False))
-        near = [(c, km) for c, km in near if _language_ok(c, filters)]
-        results.local = [(c, km) for c, km in near if c.status in filters.statuses][:MAX_LOCAL]
-        results.revive = [(c, km) for c, km in near
-                          if c.status == ChapterStatus.DORMANT and km <= NEAR_KM
-                          and c.status not in filters.statuses][:3]
+        # Coordinates first; only the chapters shown are loaded.
+        def language_ok(_status: str, languages: list[str]) -> bool:
+            return not filters.language or filters.language in languages
+
+        near = nearest(latitude, longitude, SEARCH_KM,
+                       chapters=filtered(filters, statuses=False), keep=language_ok)
+        local = [row for row in near if row[2] in filters.statuses][:MAX_LOCAL]
+        revive = [row for row in near if row[2] == ChapterStatus.DORMANT and row[0] <= NEAR_KM
+                  and row[2] not in filters.statuses][:3]
+        shown = hydrate(sorted(local + revive))
+        results.local = [(c, km) for c, km in shown if c.status in filters.statuses]
+        results.revive = [(c, km) for c, km in shown if c.status not in filters.statuses]
         results.nothing_near = not any(km <= NEAR_KM for _, km in results.local)
     if filters.kind != ChapterKind.LOCAL or results.nothing_near:
         online = Chapter.objects.listed().filter(kind=ChapterKind.ONLINE,

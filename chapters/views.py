@@ -119,8 +119,8 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         chapter = get_object_or_404(Chapter.objects.listed(), slug=slug)
         nearby = []
         if chapter.kind == ChapterKind.LOCAL and chapter.latitude is not None:
-            nearby = [(c, km) for c, km in chapters_near(chapter.latitude, chapter.longitude,
-                                                         300) if c.pk != chapter.pk][:5]
+            nearby = [(c, km) for c, km in chapters_near(
+                chapter.latitude, chapter.longitude, 300, limit=6) if c.pk != chapter.pk][:5]
         context = {
             "chapter": chapter, "nearby": nearby,
             "language_names": [language_name(code) for code in chapter.languages or []],

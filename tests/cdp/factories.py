@@ -15,7 +15,7 @@ from chapters.geo import fold
 from chapters.models import Place, PlaceName
 from members.models import User
 
-_seq = itertools.count(1_000_000)
+_seq = itertools.count(900_000_000)  # beyond GeoNames ids, so a loaded gazetteer never collides
 
 
 def make_place(name: str = "Lisbon", country: str = "PT", latitude: float = 38.7167,
