@@ -1,0 +1,31 @@
+"""The map in a real browser: every listed chapter gets a marker, page after page of the API."""
+
+import pytest
+
+from chapters.enums import ChapterKind, ChapterStatus
+from chapters.models import Chapter
+
+CHAPTERS = 1_050  # more than one page of the API at the map's page size (1,000)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_map_follows_the_api_pages_until_every_chapter_is_on(open_page, live_server):
+    Chapter.objects.bulk_create(
+        Chapter(slug=f"map-{i}", name=f"Map {i}", kind=ChapterKind.LOCAL, city="Town",
+                country="DE", latitude=47 + (i % 100) / 10, longitude=5 + (i // 100) / 5,
+                status=ChapterStatus.ACTIVE, languages=["en"])
+        for i in range(CHAPTERS)
+    )
+    Chapter.objects.create(slug="online-only", name="Online only", kind=ChapterKind.ONLINE,
+                           status=ChapterStatus.ACTIVE, languages=["en"])
+    page, _checker = open_page(javascript=True)
+    api_pages = []
+    page.on("response", lambda r: api_pages.append(r.url) if "/api/chapters/" in r.url else None)
+    page.goto(live_server.url + "/chapters/map/")
+    page.wait_for_function(
+        f"document.querySelectorAll('path.leaflet-interactive').length >= {CHAPTERS}",
+        timeout=30_000)
+    page.wait_for_load_state("networkidle")
+    markers = page.locator("path.leaflet-interactive").count()
+    assert markers == CHAPTERS  # the online chapter has no place on the map
+    assert len(api_pages) == 2 and "after=" in api_pages[1]
