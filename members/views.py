@@ -24,7 +24,7 @@ from chapters.geo import distance_km
 from chapters.models import Chapter, PartnerOrganization
 
 from . import services
-from .enums import MembershipRole, MembershipStatus
+from .enums import MembershipRole, MembershipStatus, WorkKind
 from .forms import (
     DeleteAccountForm,
     JoinForm,
@@ -64,6 +64,22 @@ def _membership(chapter: Chapter, pk: int) -> Membership:
     return get_object_or_404(
         Membership.objects.select_related("user", "chapter"), pk=pk, chapter=chapter,
         user__isnull=False)
+
+
+def _labelled(page):
+    """The page with each row's choice labels set once per page (`status_label`,
+    `role_label`, and the person's `work_kind_label`): `get_FOO_display()` translates every
+    choice of the field on each call, which on a list is most of its rendering time."""
+    statuses = {value: str(label) for value, label in MembershipStatus.choices}
+    roles = {value: str(label) for value, label in MembershipRole.choices}
+    kinds = {value: str(label) for value, label in WorkKind.choices}
+    page.object_list = list(page.object_list)
+    for membership in page.object_list:
+        membership.status_label = statuses.get(membership.status, membership.status)
+        membership.role_label = roles.get(membership.role, membership.role)
+        membership.user.work_kind_label = kinds.get(membership.user.work_kind,
+                                                    membership.user.work_kind)
+    return page
 
 
 def _ids(values: list[str]) -> list[int]:
@@ -219,7 +235,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 def _requests_page(request: HttpRequest, chapter: Chapter):
     pending = (Membership.objects.pending().filter(chapter=chapter, user__isnull=False)
                .select_related("user").order_by("requested_at", "pk"))
-    return Paginator(pending, PAGE_SIZE).get_page(request.GET.get("page"))
+    return _labelled(Paginator(pending, PAGE_SIZE).get_page(request.GET.get("page")))
 
 
 @login_required
@@ -283,8 +299,8 @@ def _filtered_members(chapter: Chapter, form: MemberFilterForm):
 def members(request: HttpRequest, slug: str) -> HttpResponse:
     chapter = _chapter(slug, request.user, may_manage_members)
     form = MemberFilterForm(request.GET)
-    page = Paginator(_filtered_members(chapter, form), PAGE_SIZE).get_page(
-        request.GET.get("page"))
+    page = _labelled(Paginator(_filtered_members(chapter, form), PAGE_SIZE).get_page(
+        request.GET.get("page")))
     template = "members/members.html#results" if request.htmx else "members/members.html"
     return render(request, template, {
         "chapter": chapter, "form": form, "page": page, "query": request.GET.urlencode(),
