@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -66,20 +67,34 @@ def _membership(chapter: Chapter, pk: int) -> Membership:
         user__isnull=False)
 
 
-def _labelled(page):
+def _labelled(page, slug: str | None = None):
     """The page with each row's choice labels set once per page (`status_label`,
     `role_label`, and the person's `work_kind_label`): `get_FOO_display()` translates every
-    choice of the field on each call, which on a list is most of its rendering time."""
+    choice of the field on each call, which on a list is most of its rendering time. With
+    the chapter's slug, also each row's `role_url` and `remove_url`."""
     statuses = {value: str(label) for value, label in MembershipStatus.choices}
     roles = {value: str(label) for value, label in MembershipRole.choices}
     kinds = {value: str(label) for value, label in WorkKind.choices}
+    if slug is not None:
+        role_url = _url_for_each("members:change_role", slug)
+        remove_url = _url_for_each("members:remove", slug)
     page.object_list = list(page.object_list)
     for membership in page.object_list:
         membership.status_label = statuses.get(membership.status, membership.status)
         membership.role_label = roles.get(membership.role, membership.role)
         membership.user.work_kind_label = kinds.get(membership.user.work_kind,
                                                     membership.user.work_kind)
+        if slug is not None:
+            membership.role_url = role_url(membership.pk)
+            membership.remove_url = remove_url(membership.pk)
     return page
+
+
+def _url_for_each(name: str, slug: str):
+    """A function giving the URL `name` has for one membership id of this chapter: reversed
+    once per page with a stand-in id, since reversing costs as much as a row's rendering."""
+    before, _sep, after = reverse(name, args=[slug, MAX_ID]).rpartition(f"/{MAX_ID}/")
+    return lambda pk: f"{before}/{int(pk)}/{after}"
 
 
 def _ids(values: list[str]) -> list[int]:
@@ -300,7 +315,7 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
     chapter = _chapter(slug, request.user, may_manage_members)
     form = MemberFilterForm(request.GET)
     page = _labelled(Paginator(_filtered_members(chapter, form), PAGE_SIZE).get_page(
-        request.GET.get("page")))
+        request.GET.get("page")), slug=chapter.slug)
     template = "members/members.html#results" if request.htmx else "members/members.html"
     return render(request, template, {
         "chapter": chapter, "form": form, "page": page, "query": request.GET.urlencode(),
