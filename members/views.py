@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -48,6 +49,34 @@ PAGE_SIZE = 25
 # A graduated or closed chapter takes no new members; its page points elsewhere.
 CLOSED_STATUSES = (ChapterStatus.GRADUATED, ChapterStatus.CLOSED)
 MAX_ID = 2**31 - 1
+# The organizer lists count rows only this far (or to the page asked for): an exact count
+# of a large chapter's twenty thousand members costs more than rendering the page.
+COUNT_AHEAD = 40 * PAGE_SIZE
+
+
+class CountAheadPaginator(Paginator):
+    """Counts at most COUNT_AHEAD rows, or as many as the pages up to the one asked for,
+    and one more to know whether there are more. Every row stays reachable page by page;
+    `pages_at_least` is set when the exact number of pages is unknown, so the page can say
+    "of more than N" instead of a wrong number."""
+
+    limit = COUNT_AHEAD
+
+    def get_page(self, number):
+        try:
+            wanted = min(int(number), MAX_ID // self.per_page)  # huge: no LIMIT overflow
+        except (TypeError, ValueError):
+            wanted = 1
+        self.limit = max(COUNT_AHEAD, wanted * self.per_page)
+        return super().get_page(number)
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by().values("pk")[:self.limit + 1].count()
+
+    @property
+    def pages_at_least(self) -> int | None:
+        return self.limit // self.per_page if self.count > self.limit else None
 
 
 def _chapter(slug: str, user, predicate) -> Chapter:
@@ -250,7 +279,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 def _requests_page(request: HttpRequest, chapter: Chapter):
     pending = (Membership.objects.pending().filter(chapter=chapter, user__isnull=False)
                .select_related("user").order_by("requested_at", "pk"))
-    return _labelled(Paginator(pending, PAGE_SIZE).get_page(request.GET.get("page")))
+    return _labelled(CountAheadPaginator(pending, PAGE_SIZE).get_page(request.GET.get("page")))
 
 
 @login_required
@@ -314,7 +343,7 @@ def _filtered_members(chapter: Chapter, form: MemberFilterForm):
 def members(request: HttpRequest, slug: str) -> HttpResponse:
     chapter = _chapter(slug, request.user, may_manage_members)
     form = MemberFilterForm(request.GET)
-    page = _labelled(Paginator(_filtered_members(chapter, form), PAGE_SIZE).get_page(
+    page = _labelled(CountAheadPaginator(_filtered_members(chapter, form), PAGE_SIZE).get_page(
         request.GET.get("page")), slug=chapter.slug)
     template = "members/members.html#results" if request.htmx else "members/members.html"
     return render(request, template, {
