@@ -49,14 +49,14 @@ PAGE_SIZE = 25
 # A graduated or closed chapter takes no new members; its page points elsewhere.
 CLOSED_STATUSES = (ChapterStatus.GRADUATED, ChapterStatus.CLOSED)
 MAX_ID = 2**31 - 1
-# The organizer lists count rows only this far (or to the page asked for): an exact count
-# of a large chapter's twenty thousand members costs more than rendering the page.
+# The organizer lists count rows only this far past the start of the page asked for: an
+# exact count of a large chapter's twenty thousand members costs more than the page.
 COUNT_AHEAD = 40 * PAGE_SIZE
 
 
 class CountAheadPaginator(Paginator):
-    """Counts at most COUNT_AHEAD rows, or as many as the pages up to the one asked for,
-    and one more to know whether there are more. Every row stays reachable page by page;
+    """Counts the rows before the page asked for and at most COUNT_AHEAD from there on, and
+    one more to know whether there are more. Every row stays reachable page by page;
     `pages_at_least` is set when the exact number of pages is unknown, so the page can say
     "of more than N" instead of a wrong number."""
 
@@ -67,7 +67,7 @@ class CountAheadPaginator(Paginator):
             wanted = min(int(number), MAX_ID // self.per_page)  # huge: no LIMIT overflow
         except (TypeError, ValueError):
             wanted = 1
-        self.limit = max(COUNT_AHEAD, wanted * self.per_page)
+        self.limit = max(wanted - 1, 0) * self.per_page + COUNT_AHEAD
         return super().get_page(number)
 
     @cached_property
