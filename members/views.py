@@ -14,7 +14,9 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -24,7 +26,7 @@ from chapters.geo import distance_km
 from chapters.models import Chapter, PartnerOrganization
 
 from . import services
-from .enums import MembershipRole, MembershipStatus
+from .enums import MembershipRole, MembershipStatus, WorkKind
 from .forms import (
     DeleteAccountForm,
     JoinForm,
@@ -47,6 +49,34 @@ PAGE_SIZE = 25
 # A graduated or closed chapter takes no new members; its page points elsewhere.
 CLOSED_STATUSES = (ChapterStatus.GRADUATED, ChapterStatus.CLOSED)
 MAX_ID = 2**31 - 1
+# The organizer lists count rows only this far past the start of the page asked for: an
+# exact count of a large chapter's twenty thousand members costs more than the page.
+COUNT_AHEAD = 40 * PAGE_SIZE
+
+
+class CountAheadPaginator(Paginator):
+    """Counts the rows before the page asked for and at most COUNT_AHEAD from there on, and
+    one more to know whether there are more. Every row stays reachable page by page;
+    `pages_at_least` is set when the exact number of pages is unknown, so the page can say
+    "of more than N" instead of a wrong number."""
+
+    limit = COUNT_AHEAD
+
+    def get_page(self, number):
+        try:
+            wanted = min(int(number), MAX_ID // self.per_page)  # huge: no LIMIT overflow
+        except (TypeError, ValueError):
+            wanted = 1
+        self.limit = max(wanted - 1, 0) * self.per_page + COUNT_AHEAD
+        return super().get_page(number)
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by().values("pk")[:self.limit + 1].count()
+
+    @property
+    def pages_at_least(self) -> int | None:
+        return self.limit // self.per_page if self.count > self.limit else None
 
 
 def _chapter(slug: str, user, predicate) -> Chapter:
@@ -64,6 +94,36 @@ def _membership(chapter: Chapter, pk: int) -> Membership:
     return get_object_or_404(
         Membership.objects.select_related("user", "chapter"), pk=pk, chapter=chapter,
         user__isnull=False)
+
+
+def _labelled(page, slug: str | None = None):
+    """The page with each row's choice labels set once per page (`status_label`,
+    `role_label`, and the person's `work_kind_label`): `get_FOO_display()` translates every
+    choice of the field on each call, which on a list is most of its rendering time. With
+    the chapter's slug, also each row's `role_url` and `remove_url`."""
+    statuses = {value: str(label) for value, label in MembershipStatus.choices}
+    roles = {value: str(label) for value, label in MembershipRole.choices}
+    kinds = {value: str(label) for value, label in WorkKind.choices}
+    if slug is not None:
+        role_url = _url_for_each("members:change_role", slug)
+        remove_url = _url_for_each("members:remove", slug)
+    page.object_list = list(page.object_list)
+    for membership in page.object_list:
+        membership.status_label = statuses.get(membership.status, membership.status)
+        membership.role_label = roles.get(membership.role, membership.role)
+        membership.user.work_kind_label = kinds.get(membership.user.work_kind,
+                                                    membership.user.work_kind)
+        if slug is not None:
+            membership.role_url = role_url(membership.pk)
+            membership.remove_url = remove_url(membership.pk)
+    return page
+
+
+def _url_for_each(name: str, slug: str):
+    """A function giving the URL `name` has for one membership id of this chapter: reversed
+    once per page with a stand-in id, since reversing costs as much as a row's rendering."""
+    before, _sep, after = reverse(name, args=[slug, MAX_ID]).rpartition(f"/{MAX_ID}/")
+    return lambda pk: f"{before}/{int(pk)}/{after}"
 
 
 def _ids(values: list[str]) -> list[int]:
@@ -219,7 +279,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 def _requests_page(request: HttpRequest, chapter: Chapter):
     pending = (Membership.objects.pending().filter(chapter=chapter, user__isnull=False)
                .select_related("user").order_by("requested_at", "pk"))
-    return Paginator(pending, PAGE_SIZE).get_page(request.GET.get("page"))
+    return _labelled(CountAheadPaginator(pending, PAGE_SIZE).get_page(request.GET.get("page")))
 
 
 @login_required
@@ -283,8 +343,8 @@ def _filtered_members(chapter: Chapter, form: MemberFilterForm):
 def members(request: HttpRequest, slug: str) -> HttpResponse:
     chapter = _chapter(slug, request.user, may_manage_members)
     form = MemberFilterForm(request.GET)
-    page = Paginator(_filtered_members(chapter, form), PAGE_SIZE).get_page(
-        request.GET.get("page"))
+    page = _labelled(CountAheadPaginator(_filtered_members(chapter, form), PAGE_SIZE).get_page(
+        request.GET.get("page")), slug=chapter.slug)
     template = "members/members.html#results" if request.htmx else "members/members.html"
     return render(request, template, {
         "chapter": chapter, "form": form, "page": page, "query": request.GET.urlencode(),

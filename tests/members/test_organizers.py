@@ -212,6 +212,27 @@ def test_member_list_searches_and_filters(alice, chapter_a, carol, pending):
     assert client.get(url, {"status": "bogus", "page": "zzz"}).status_code == 200
 
 
+def test_a_long_member_list_says_more_than_and_still_reaches_every_page(
+        alice, chapter_a, monkeypatch):
+    from members import views
+
+    monkeypatch.setattr(views, "COUNT_AHEAD", 2 * views.PAGE_SIZE)
+    for n in range(3 * views.PAGE_SIZE):
+        factories.make_membership(factories.make_user(display_name=f"Z {n:03}"), chapter_a,
+                                  status="active")
+    client = signed_in(alice)  # alice too: 76 members, 4 pages
+    url = reverse("members:members", args=[chapter_a.slug])
+    body = client.get(url).content.decode()
+    assert "Page 1 of more than 2" in body and 'rel="next"' in body
+    body = client.get(url, {"page": 2}).content.decode()
+    assert "Page 2 of more than 3" in body and 'rel="next"' in body
+    body = client.get(url, {"page": 3}).content.decode()
+    assert "Page 3 of 4" in body and 'rel="next"' in body
+    body = client.get(url, {"page": 4}).content.decode()
+    assert "Page 4 of 4" in body and 'rel="next"' not in body and "Z 074" in body
+    assert "Page 4 of 4" in client.get(url, {"page": 99}).content.decode()
+
+
 def test_promote_and_demote(alice, chapter_a, carol):
     client = signed_in(alice)
     membership = Membership.objects.get(user=carol)
