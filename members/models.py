@@ -33,6 +33,11 @@ class UserManager(BaseUserManager):
         extra.update(is_staff=True, is_superuser=True, is_global_admin=True)
         return self._create_user(email, password, **extra)
 
+    def with_email(self, email: str):
+        """The person with this address in any case. Served by the unique index on
+        LOWER(email); `email__iexact` compares UPPER() and scans every person."""
+        return self.alias(email_lower=Lower("email")).filter(email_lower=email.strip().lower())
+
 
 class User(AbstractBaseUser, PermissionsMixin):
     """A person. The email address is the identity; the display name may be a pseudonym."""

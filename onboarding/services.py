@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -62,10 +63,13 @@ def _language(registration: Registration) -> str:
     """The person's saved language if they have an account, else the session's language."""
     from members.models import User
 
-    user = registration.user or User.objects.filter(
-        email__iexact=registration.email).only("preferred_language").first()
-    return supported(getattr(user, "preferred_language", "")) or supported(
-        registration.session.language)
+    if registration.user_id is None and hasattr(registration, "account_language"):
+        saved = registration.account_language  # read with the registration (confirm_with_code)
+    else:
+        user = registration.user or User.objects.with_email(
+            registration.email).only("preferred_language").first()
+        saved = getattr(user, "preferred_language", "")
+    return supported(saved or "") or supported(registration.session.language)
 
 
 def _context(registration: Registration, *, private: bool = False) -> dict:
@@ -160,8 +164,11 @@ def register(session: OnboardingSession, *, name: str, email: str, user=None,
             "chapter").get(pk=session.pk)
         if not session.is_open_for_registration(now):
             raise RegistrationClosed("registration is closed")
+        # LOWER(email), as the (session, LOWER(email)) unique index has it: not a scan of
+        # the session's sign-ups.
         registration = (
-            session.registrations.exclude(status=S.CANCELLED).filter(email__iexact=email).first()
+            session.registrations.exclude(status=S.CANCELLED)
+            .alias(email_lower=Lower("email")).filter(email_lower=email.strip().lower()).first()
         )
         if registration is None:
             registration = Registration.objects.create(
@@ -219,6 +226,16 @@ def confirm_email(registration: Registration, *, now: dt.datetime | None = None)
         return _confirm_locked(registration, session, now)
 
 
+def _account_language() -> Subquery:
+    """The saved language of the account with the registration's address, if any: read in
+    the same query as the registration, for the emails its confirmation sends."""
+    from members.models import User
+
+    return Subquery(User.objects.alias(email_lower=Lower("email"))
+                    .filter(email_lower=Lower(OuterRef("email")))
+                    .values("preferred_language")[:1])
+
+
 def confirm_with_code(session: OnboardingSession, *, email: str, code: str) -> Registration | None:
     """The short code from the email, typed on the site: the registration it confirms.
 
@@ -233,7 +250,7 @@ def confirm_with_code(session: OnboardingSession, *, email: str, code: str) -> R
         registration = (
             Registration.objects.select_for_update().alias(email_lower=Lower("email"))
             .filter(session=session, email_lower=email.strip().lower(), status=S.PENDING)
-            .first()
+            .annotate(account_language=_account_language()).first()
         )
         if registration is None or not code or registration.code != code.strip().upper():
             return None

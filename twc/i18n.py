@@ -40,7 +40,7 @@ def language_for(user_or_email: User | str | None) -> str:
 
     user = user_or_email
     if isinstance(user_or_email, str):
-        user = User.objects.filter(email__iexact=user_or_email.strip()).only("preferred_language").first()
+        user = User.objects.with_email(user_or_email).only("preferred_language").first()
     language = getattr(user, "preferred_language", "")
     return supported(language) or settings.LANGUAGE_CODE
 

@@ -30,6 +30,17 @@ def test_onboarding_email_follows_the_persons_saved_language(sent):
     assert sent == [("lea@example.org", "onboarding/confirm_email", "de")]
 
 
+def test_confirming_by_code_writes_in_the_persons_saved_language(sent):
+    make_user("lea@example.org", preferred_language="de")
+    session = make_session(make_chapter(), language="en")
+    registration = onboarding_services.register(session, name="Lea", email="Lea@example.org")
+    sent.clear()
+    confirmed = onboarding_services.confirm_with_code(session, email="LEA@example.org ",
+                                                      code=registration.code)
+    assert confirmed is not None
+    assert sent == [("lea@example.org", "onboarding/confirmed", "de")]
+
+
 def test_onboarding_email_without_an_account_uses_the_sessions_language(sent):
     session = make_session(make_chapter(), language="it")
     onboarding_services.register(session, name="Gio", email="gio@example.org")
