@@ -157,9 +157,11 @@ class OnboardingSession(models.Model):
 
 
 class Registration(models.Model):
+    # No index of its own: (session, status) below serves every lookup by session, and
+    # PostgreSQL, given both, may read a crowded session's every row to count its places.
     session = models.ForeignKey(
         OnboardingSession, on_delete=models.CASCADE, related_name="registrations",
-        verbose_name=_("session"),
+        verbose_name=_("session"), db_index=False,
     )
     name = models.CharField(_("name"), max_length=120)
     email = models.EmailField(_("email address"))
