@@ -6,23 +6,26 @@ local bodies_file = os.getenv("BENCH_BODIES")
 local unique = os.getenv("BENCH_UNIQUE") == "1"
 local bodies = {}
 local counter = 0
-local thread_index = 0
+local next_thread = 0
 local threads = {}
+-- `thread_index` is a global that setup() gives each thread's own Lua state (thread:set
+-- sets globals; a local of the same name would shadow it and leave every thread at 0, so
+-- both threads would send the same people and URLs).
 
 if bodies_file then
   for line in io.lines(bodies_file) do bodies[#bodies + 1] = line end
 end
 
 function setup(thread)
-  thread:set("thread_index", thread_index)
-  thread_index = thread_index + 1
+  thread:set("thread_index", next_thread)
+  next_thread = next_thread + 1
   table.insert(threads, thread)
 end
 
 function init(args)
   -- threads start far apart in the list of people; BENCH_OFFSET keeps the warm-up run's
   -- people apart from the measured run's (a person confirmed once cannot confirm again)
-  counter = tonumber(os.getenv("BENCH_OFFSET") or "0") + thread_index * 2500
+  counter = tonumber(os.getenv("BENCH_OFFSET") or "0") + (thread_index or 0) * 2500
 end
 
 function request()
