@@ -98,31 +98,76 @@ _SQLITE_BUMP = ("INSERT INTO chapters_dataversion (name, version) VALUES ('{name
                 "ON CONFLICT (name) DO UPDATE SET version = chapters_dataversion.version + 1;")
 
 
-def bump_on_write(table: str, name: str) -> migrations.RunPython:
-    """A migration operation: every write to `table` raises the version `name`.
+# Every table whose writes change what a cached public page shows, and the version it raises.
+WATCHED = {
+    "chapters_chapter": CHAPTERS,
+    "chapters_partnerorganization": CHAPTERS,
+    "members_membershippolicy": POLICIES,
+    "members_policyversion": POLICIES,
+    "onboarding_onboardingsession": SESSIONS,
+    "onboarding_registration": SESSIONS,
+}
 
-    PostgreSQL: one statement-level trigger (a bulk update raises it once). SQLite, which
-    has only row-level triggers: one per kind of write.
-    """
+
+def _trigger_statements(vendor: str, table: str, name: str) -> list[str]:
     trigger = f"{table}_bumps_{name}"
+    if vendor == "postgresql":
+        # One statement-level trigger: a bulk update raises the version once.
+        return [f"CREATE OR REPLACE TRIGGER {trigger} AFTER INSERT OR UPDATE OR DELETE OR "
+                f"TRUNCATE ON {table} FOR EACH STATEMENT "
+                f"EXECUTE FUNCTION chapters_bump_data_version('{name}')"]
+    if vendor == "sqlite":
+        # Row-level only in SQLite: one trigger per kind of write.
+        return [f"CREATE TRIGGER IF NOT EXISTS {trigger}_{event.lower()} AFTER {event} "
+                f"ON {table} BEGIN {_SQLITE_BUMP.format(name=name)} END"
+                for event in ("INSERT", "UPDATE", "DELETE")]
+    raise NotImplementedError(f"No data-version triggers for {vendor}.")
+
+
+def install_triggers(connection) -> None:
+    """Create the triggers that raise the data versions, where missing: safe to repeat.
+
+    Migrations call it, and so does every `migrate` afterwards (post_migrate, in
+    `ChaptersConfig.ready`): SQLite drops a table's triggers when a migration rebuilds the
+    table (most AlterField operations do), and a dropped trigger would leave cached pages
+    stale without any error.
+    """
+    tables = set(connection.introspection.table_names())
+    if "chapters_dataversion" not in tables:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(_PG_FUNCTION)
+        for table, name in WATCHED.items():
+            if table in tables:
+                for statement in _trigger_statements(connection.vendor, table, name):
+                    cursor.execute(statement)
+
+
+def installed_triggers(connection) -> set[str]:
+    """The names of the data-version triggers in the database (for tests and checks)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal "
+                           "AND tgname LIKE '%%_bumps_%%'")
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                           "AND name LIKE '%_bumps_%'")
+        return {row[0] for row in cursor.fetchall()}
+
+
+def bump_on_write(table: str, name: str) -> migrations.RunPython:
+    """A migration operation: every write to `table` raises the version `name`."""
 
     def forward(apps, schema_editor):
-        vendor = schema_editor.connection.vendor
-        if vendor == "postgresql":
+        connection = schema_editor.connection
+        if connection.vendor == "postgresql":
             schema_editor.execute(_PG_FUNCTION)
-            schema_editor.execute(
-                f"CREATE TRIGGER {trigger} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
-                f"ON {table} FOR EACH STATEMENT "
-                f"EXECUTE FUNCTION chapters_bump_data_version('{name}')")
-        elif vendor == "sqlite":
-            for event in ("INSERT", "UPDATE", "DELETE"):
-                schema_editor.execute(
-                    f"CREATE TRIGGER {trigger}_{event.lower()} AFTER {event} ON {table} "
-                    f"BEGIN {_SQLITE_BUMP.format(name=name)} END")
-        else:
-            raise NotImplementedError(f"No data-version triggers for {vendor}.")
+        for statement in _trigger_statements(connection.vendor, table, name):
+            schema_editor.execute(statement)
 
     def backward(apps, schema_editor):
+        trigger = f"{table}_bumps_{name}"
         if schema_editor.connection.vendor == "postgresql":
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
         else:

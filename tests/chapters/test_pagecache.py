@@ -149,3 +149,33 @@ def test_versions_survive_a_flush_of_their_table(chapter_a, client):
     DataVersion.objects.all().delete()
     make_chapter("gamma", name="TWC Gamma")
     assert b"TWC Gamma" in client.get(reverse("chapters:directory")).content
+
+
+def test_every_watched_table_has_its_triggers(db):
+    from django.db import connection
+
+    expected = set()
+    for table, name in pagecache.WATCHED.items():
+        trigger = f"{table}_bumps_{name}"
+        expected |= ({trigger} if connection.vendor == "postgresql"
+                     else {f"{trigger}_{event}" for event in ("insert", "update", "delete")})
+    assert expected <= pagecache.installed_triggers(connection)
+
+
+def test_a_rebuilt_table_gets_its_triggers_back(db):
+    """SQLite drops a table's triggers with the table when a migration rebuilds it."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for trigger in pagecache.installed_triggers(connection):
+            if trigger.startswith("onboarding_registration_"):
+                if connection.vendor == "postgresql":
+                    cursor.execute(f"DROP TRIGGER {trigger} ON onboarding_registration")
+                else:
+                    cursor.execute(f"DROP TRIGGER {trigger}")
+    assert not any(t.startswith("onboarding_registration_")
+                   for t in pagecache.installed_triggers(connection))
+    pagecache.install_triggers(connection)
+    pagecache.install_triggers(connection)  # and again: nothing to do, no error
+    assert any(t.startswith("onboarding_registration_")
+               for t in pagecache.installed_triggers(connection))
