@@ -367,12 +367,16 @@ def attendees(request: HttpRequest, pk: int) -> HttpResponse:
     annotate_times([session], None)
     registrations = list(session.registrations.exclude(status=RegistrationStatus.CANCELLED)
                          .order_by("status", "name", "pk"))
-    not_followed = [r for r in registrations
-                    if r.status == RegistrationStatus.ATTENDED and r.followed_up_at is None]
     return render(request, "onboarding/attendees.html", {
         "session": session, "chapter": session.chapter, "registrations": registrations,
-        "not_followed": not_followed,
+        "not_followed": _not_followed(registrations),
     })
+
+
+def _not_followed(registrations) -> list[Registration]:
+    """Attendees nobody has followed up yet."""
+    return [r for r in registrations
+            if r.status == RegistrationStatus.ATTENDED and r.followed_up_at is None]
 
 
 @require_POST
@@ -391,8 +395,14 @@ def check_in(request: HttpRequest, pk: int, registration_pk: int) -> HttpRespons
     except services.TransitionError:
         return HttpResponse(_("This person cannot be checked in."), status=400)
     if request.htmx:
-        return render(request, "onboarding/attendees.html#person",
-                      {"session": session, "registration": registration})
+        # The row, and the follow-up list swapped out of band: it changes with each check-in.
+        attended = session.registrations.filter(status=RegistrationStatus.ATTENDED,
+                                                followed_up_at__isnull=True).order_by("name", "pk")
+        context = {"session": session, "registration": registration,
+                   "not_followed": _not_followed(attended), "oob": True}
+        return HttpResponse(render_to_string("onboarding/attendees.html#person", context, request)
+                            + render_to_string("onboarding/attendees.html#follow_up", context,
+                                               request))
     return redirect("onboarding:attendees", session.pk)
 
 

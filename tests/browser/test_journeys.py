@@ -205,6 +205,8 @@ def test_an_organizer_schedules_a_session_checks_people_in_on_a_phone_and_approv
     row = phone.locator(".checkin-row", has_text="Dee")
     row.get_by_role("button", name="Attended").click()
     expect(row.get_by_role("button", name="Attended")).to_have_attribute("aria-pressed", "true")
+    # The follow-up list knows at once, without a reload.
+    expect(phone.locator("#follow-up li", has_text="Dee")).to_be_visible()
     phone_checker.check("checked-in")
 
     page.goto(base + "/chapters/berlin/requests/")

@@ -34,6 +34,12 @@ def test_check_in_with_htmx_returns_only_the_row(alice, session_a, as_user):
     content = response.content.decode()
     assert f'id="person-{registration.pk}"' in content and "<html" not in content
     assert 'aria-pressed="true"' in content
+    # The follow-up list comes along, swapped out of band, now naming Rosa.
+    follow_up = content[content.index('id="follow-up"'):]
+    assert 'data-hx-swap-oob="true"' in follow_up and "Rosa" in follow_up
+    response = as_user(alice).post(url, {"attended": "0"}, headers={"HX-Request": "true"})
+    follow_up = response.content.decode().split('id="follow-up"')[1]
+    assert "Rosa" not in follow_up and "Every attendee has been followed up." in follow_up
 
 
 def test_check_in_page_lists_people_with_big_buttons(alice, session_a, as_user):
