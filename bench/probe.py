@@ -4,7 +4,8 @@
 
 Prints JSON: the URL placeholders, a signed-in organizer's cookie, the registration POST
 requests, and the queries each target makes (Django's CaptureQueriesContext through the test
-Client against the same database, second request of two so caches are warm).
+Client against the same database, second request of two, with the cache of rendered public
+pages emptied: the worst case).
 """
 
 from __future__ import annotations
@@ -116,7 +117,6 @@ def csrf_pair() -> tuple[str, str]:
 
 def count_queries(path: str, cookie: str | None, method: str = "GET",
                   body: str | None = None) -> dict:
-    from django.core.cache import caches
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -127,8 +127,7 @@ def count_queries(path: str, cookie: str | None, method: str = "GET",
     headers = {"cookie": cookie} if cookie else {}
     for _attempt in range(1 if method == "POST" else 2):  # a POST changes state: once
         # The worst case: rendered afresh, not served from the cache of public pages.
-        caches["fragments"].clear()
-        pagecache._recent.clear()
+        pagecache.forget()
         with CaptureQueriesContext(connection) as captured:
             if method == "POST":
                 response = client.post(path, body or "", headers=headers,

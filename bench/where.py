@@ -62,14 +62,11 @@ def main() -> None:
     path_info, _, query = path.partition("?")
     handler = WSGIHandler()
 
-    from django.core.cache import caches
-
     from chapters import pagecache
 
     def request() -> int:
         if args.cold:
-            caches["fragments"].clear()
-            pagecache._recent.clear()
+            pagecache.forget()
         environ = {
             "REQUEST_METHOD": "GET", "PATH_INFO": path_info, "QUERY_STRING": query,
             "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 
-from babel import Locale, UnknownLocaleError
 from django import forms
 from django.core.validators import RegexValidator
 from django.forms.utils import flatatt
@@ -13,6 +12,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from twc.templatetags.i18n_extras import locale_for
+
 from .enums import DEFAULT_LISTED_STATUSES, ChapterKind, ChapterStatus
 from .models import Chapter, PartnerOrganization
 
@@ -20,19 +21,6 @@ from .models import Chapter, PartnerOrganization
 CHAPTER_LANGUAGES = ("ar", "ca", "da", "de", "el", "en", "es", "fi", "fr", "ga", "hi", "it",
                      "ja", "ko", "nl", "no", "pl", "pt", "ro", "ru", "sv", "sw", "tr", "uk",
                      "xh", "zh", "zu")
-
-
-def viewer_locale() -> Locale:
-    try:
-        return Locale.parse((get_language() or "en").replace("-", "_"))
-    except (ValueError, UnknownLocaleError):
-        return Locale("en")
-
-
-def language_name(code: str, locale: Locale | None = None) -> str:
-    """A language's name in the viewer's language ("de" -> "German", "Deutsch", "tedesco")."""
-    locale = locale or viewer_locale()
-    return locale.languages.get(code, code)
 
 
 def language_choices() -> tuple[tuple[str, str], ...]:
@@ -47,14 +35,14 @@ def country_choices() -> tuple[tuple[str, str], ...]:
 # out once per language and process.
 @functools.cache
 def _language_choices(language: str) -> tuple[tuple[str, str], ...]:
-    locale = viewer_locale()
-    names = ((code, language_name(code, locale)) for code in CHAPTER_LANGUAGES)
-    return tuple(sorted(names, key=lambda pair: pair[1].casefold()))
+    names = locale_for(language).languages
+    pairs = ((code, names.get(code, code)) for code in CHAPTER_LANGUAGES)
+    return tuple(sorted(pairs, key=lambda pair: pair[1].casefold()))
 
 
 @functools.cache
 def _country_choices(language: str) -> tuple[tuple[str, str], ...]:
-    territories = viewer_locale().territories
+    territories = locale_for(language).territories
     pairs = [(code, name) for code, name in territories.items()
              if len(code) == 2 and code.isalpha() and code not in ("ZZ", "EU", "EZ", "UN")]
     return tuple(sorted(pairs, key=lambda pair: pair[1].casefold()))

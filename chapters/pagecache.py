@@ -53,6 +53,13 @@ def versions(*names: str) -> tuple[int, ...]:
     return current
 
 
+def forget() -> None:
+    """Empty this process's cache of rendered pages and the versions it trusts (tests, and
+    measuring what a page costs when rendered)."""
+    caches["fragments"].clear()
+    _recent.clear()
+
+
 def bump(*names: str) -> None:
     """Raise versions by hand, after a bulk load that ran with triggers off (COPY)."""
     for name in names:

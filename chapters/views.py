@@ -19,12 +19,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from members.permissions import may_change_chapter_status, may_edit_chapter, may_manage_partners
 from onboarding.times import viewer_zone
+from twc.templatetags.i18n_extras import language_name
 
 from . import pagecache, services
 from .enums import ChapterKind
-from .forms import (
-    ApiPageForm, ChapterForm, DirectoryForm, NearForm, PartnerForm, StatusForm, language_name,
-)
+from .forms import ApiPageForm, ChapterForm, DirectoryForm, NearForm, PartnerForm, StatusForm
 from .geo import chapters_near
 from .models import Chapter, PartnerOrganization
 from .search import Filters, Results, filtered, search

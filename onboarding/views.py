@@ -85,6 +85,7 @@ def _registration_or_404(token: str) -> Registration:
 @require_GET
 def session_list(request: HttpRequest) -> HttpResponse:
     """Upcoming sessions across the network, filtered by chapter, language and format."""
+    zone = viewer_zone(request)
 
     def render_parts() -> tuple[dict[str, str], int]:
         form = FilterForm(request.GET or None)
@@ -104,18 +105,18 @@ def session_list(request: HttpRequest) -> HttpResponse:
                 status = 400
                 sessions = sessions.none()
         page = CappedPaginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
-        annotate_times(page.object_list, viewer_zone(request))
+        annotate_times(page.object_list, zone)
         query = request.GET.copy()
         query.pop("page", None)
         context = {"form": form, "page_obj": page, "query": query.urlencode(),
-                   "has_viewer_zone": viewer_zone(request) is not None}
+                   "has_viewer_zone": zone is not None}
         return {part: render_to_string(f"onboarding/session_list.html#{part}", context, request)
                 for part in ("filters", "results")}, status
 
     # The same for every visitor: cached until a session, a registration or a chapter
     # changes, and at most a minute (sessions start and leave the list).
     cached, status = pagecache.fragment(
-        "sessions", [sorted(request.GET.lists()), str(viewer_zone(request)),
+        "sessions", [sorted(request.GET.lists()), str(zone),
                      int(time.time() // 60)],
         [pagecache.SESSIONS, pagecache.CHAPTERS], render_parts)
     if request.htmx:
@@ -396,10 +397,9 @@ def check_in(request: HttpRequest, pk: int, registration_pk: int) -> HttpRespons
         return HttpResponse(_("This person cannot be checked in."), status=400)
     if request.htmx:
         # The row, and the follow-up list swapped out of band: it changes with each check-in.
-        attended = session.registrations.filter(status=RegistrationStatus.ATTENDED,
-                                                followed_up_at__isnull=True).order_by("name", "pk")
-        context = {"session": session, "registration": registration,
-                   "not_followed": _not_followed(attended), "oob": True}
+        attended = session.registrations.filter(status=RegistrationStatus.ATTENDED)
+        context = {"session": session, "registration": registration, "oob": True,
+                   "not_followed": _not_followed(attended.order_by("name", "pk"))}
         return HttpResponse(render_to_string("onboarding/attendees.html#person", context, request)
                             + render_to_string("onboarding/attendees.html#follow_up", context,
                                                request))

@@ -5,7 +5,6 @@ admin is a Global admin. Everyone with a role has a second factor set up.
 """
 
 import pytest
-from django.core.cache import caches
 from django.test import Client
 
 from chapters import pagecache
@@ -24,8 +23,7 @@ def _fresh_fragments(settings):
     the cache of rendered pages (in production versions only ever rise). Tests read the
     versions on every request; tests/chapters/test_pagecache.py covers the one-second trust."""
     settings.PAGECACHE_VERSION_SECONDS = 0
-    caches["fragments"].clear()
-    pagecache._recent.clear()
+    pagecache.forget()
 
 
 @pytest.fixture

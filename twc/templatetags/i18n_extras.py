@@ -37,7 +37,8 @@ register = template.Library()
 
 
 @lru_cache(maxsize=32)
-def _locale(language: str) -> Locale:
+def locale_for(language: str) -> Locale:
+    """The Babel locale of a language code, the site's default when Babel has none."""
     try:
         return Locale.parse(language.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
@@ -46,7 +47,7 @@ def _locale(language: str) -> Locale:
 
 def current_locale() -> Locale:
     """The Babel locale of the active language."""
-    return _locale(get_language() or settings.LANGUAGE_CODE)
+    return locale_for(get_language() or settings.LANGUAGE_CODE)
 
 
 def format_distance(km: float | Decimal | str | None) -> str:
