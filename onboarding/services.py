@@ -11,7 +11,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -63,8 +63,8 @@ def _language(registration: Registration) -> str:
     """The person's saved language if they have an account, else the session's language."""
     from members.models import User
 
-    if registration.user_id is None and hasattr(registration, "account_language"):
-        saved = registration.account_language  # read with the registration (confirm_with_code)
+    if hasattr(registration, "account_language"):
+        saved = registration.account_language  # read with the registration: no query each
     else:
         user = registration.user or User.objects.with_email(
             registration.email).only("preferred_language").first()
@@ -142,7 +142,7 @@ def cancel_session(session: OnboardingSession, *, actor, reason: str = "") -> On
                summary=f"Cancelled {session.title}", reason=reason)
         for registration in session.registrations.select_related("session__chapter").filter(
             status__in=[S.PENDING, S.CONFIRMED, S.WAITLISTED]
-        ):
+        ).annotate(account_language=_account_language()):
             _email(registration, "session_cancelled", reason=reason)
     return session
 
@@ -226,14 +226,16 @@ def confirm_email(registration: Registration, *, now: dt.datetime | None = None)
         return _confirm_locked(registration, session, now)
 
 
-def _account_language() -> Subquery:
-    """The saved language of the account with the registration's address, if any: read in
-    the same query as the registration, for the emails its confirmation sends."""
+def _account_language() -> Coalesce:
+    """What `_language` reads, as a column of the registration's own query: the saved
+    language of its account, else of the account with its address. Loops that email many
+    people then make no query per person (the session's lock is held meanwhile)."""
     from members.models import User
 
-    return Subquery(User.objects.alias(email_lower=Lower("email"))
-                    .filter(email_lower=Lower(OuterRef("email")))
-                    .values("preferred_language")[:1])
+    of_user = User.objects.filter(pk=OuterRef("user_id")).values("preferred_language")[:1]
+    of_address = (User.objects.alias(email_lower=Lower("email"))
+                  .filter(email_lower=Lower(OuterRef("email"))).values("preferred_language")[:1])
+    return Coalesce(Subquery(of_user), Subquery(of_address))
 
 
 def confirm_with_code(session: OnboardingSession, *, email: str, code: str) -> Registration | None:
@@ -295,7 +297,7 @@ def promote_next(session: OnboardingSession, *, now: dt.datetime | None = None
         return None
     for registration in session.registrations.filter(status=S.WAITLISTED).order_by(
         "confirmed_at", "pk"
-    )[:free]:
+    ).annotate(account_language=_account_language())[:free]:
         registration.session = session
         _check(registration, S.CONFIRMED)
         registration.status = S.CONFIRMED
@@ -330,7 +332,7 @@ def follow_up(session: OnboardingSession, *, actor, now: dt.datetime | None = No
     with transaction.atomic():
         for registration in session.registrations.select_for_update().filter(
             status=S.ATTENDED, followed_up_at__isnull=True,
-        ):
+        ).annotate(account_language=_account_language()):
             registration.session = session
             registration.followed_up_at = now
             registration.save(update_fields=["followed_up_at"])
