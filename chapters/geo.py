@@ -108,14 +108,13 @@ def resolve(query: str, limit: int = 8) -> Resolution:
 
 
 def chapters_near(latitude: float, longitude: float, radius_km: float, chapters=None, *,
-                  limit: int | None = None, keep=None) -> list[tuple[Chapter, float]]:
+                  limit: int | None = None) -> list[tuple[Chapter, float]]:
     """Local chapters within `radius_km` of a point, nearest first, with their distance.
 
-    `keep(status, languages)` filters before any chapter is loaded; `limit` caps how many
-    are. Two queries: the candidates' coordinates, then the chosen chapters themselves (a
-    search near a big city has hundreds of candidates and shows twenty).
+    `limit` caps how many are loaded. Two queries: the candidates' coordinates, then the
+    chosen chapters themselves (near a big city there are hundreds of candidates).
     """
-    near = nearest(latitude, longitude, radius_km, chapters, keep=keep)
+    near = nearest(latitude, longitude, radius_km, chapters)
     if limit is not None:
         near = near[:limit]
     return hydrate(near, chapters)

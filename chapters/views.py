@@ -125,6 +125,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "language_names": [language_name(code) for code in chapter.languages or []],
             "may_edit": may_edit_chapter(request.user, chapter),
             "may_change_status": may_change_chapter_status(request.user),
+            "canonical_url": request.build_absolute_uri(chapter.get_absolute_url()),
         }
         return {piece: render_to_string(f"chapters/detail.html#{piece}", context, request)
                 for piece in ("title", "description", "meta", "content")}, 200
@@ -136,7 +137,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         # What every visitor sees: cached until the chapters, the policies or the sessions
         # change, and at most a minute (upcoming sessions start and leave the page).
         pieces, _status = pagecache.fragment(
-            "chapter", [slug, request.build_absolute_uri(), str(viewer_zone(request)),
+            "chapter", [slug, request.build_absolute_uri("/"), str(viewer_zone(request)),
                         int(time.time() // 60)],
             [pagecache.CHAPTERS, pagecache.POLICIES, pagecache.SESSIONS], render_pieces)
     return render(request, "chapters/detail.html", {"pieces": pieces})
@@ -173,13 +174,18 @@ def change_status(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error("status", _("A chapter cannot move from this status to that one."))
         if form.is_valid():
             data = form.cleaned_data
-            services.change_status(
-                chapter, data["status"], actor=request.user, reason=data["reason"],
-                successor_name=data["successor_name"], successor_url=data["successor_url"],
-                graduated_on=data["graduated_on"],
-            )
-            messages.success(request, _("The chapter's status is changed."))
-            return redirect(chapter)
+            try:
+                services.change_status(
+                    chapter, data["status"], actor=request.user, reason=data["reason"],
+                    successor_name=data["successor_name"], successor_url=data["successor_url"],
+                    graduated_on=data["graduated_on"],
+                )
+            except services.TransitionNotAllowed:
+                # Another admin changed the status first (the service re-checks under lock).
+                form.add_error("status", _("A chapter cannot move from this status to that one."))
+            else:
+                messages.success(request, _("The chapter's status is changed."))
+                return redirect(chapter)
         status = 400
     else:
         status = 200

@@ -129,6 +129,20 @@ def test_a_closed_chapter_stays_closed(admin_user, chapter_a):
                                reason="Back")
 
 
+def test_a_status_changed_meanwhile_by_another_admin_is_a_form_error(admin_user, chapter_a,
+                                                                     as_user, monkeypatch):
+    # The form offered a move that another admin's change made impossible in the meantime:
+    # the service, re-checking under its lock, refuses; the page says so (400, not 500).
+    def refuse(chapter, status, **kwargs):
+        raise services.TransitionNotAllowed(f"{chapter.status} -> {status}")
+
+    monkeypatch.setattr(services, "change_status", refuse)
+    response = as_user(admin_user).post(f"/chapters/{chapter_a.slug}/status/",
+                                        {"status": "dormant", "reason": "Quiet"})
+    assert response.status_code == 400
+    assert "cannot move from this status" in response.content.decode()
+
+
 def test_moving_to_the_same_status_is_refused(admin_user, chapter_a, as_user):
     response = as_user(admin_user).post(f"/chapters/{chapter_a.slug}/status/",
                                         {"status": "active", "reason": "No change"})
