@@ -17,3 +17,5 @@ class ChapterStatus(models.TextChoices):
 
 # What the directory lists unless a person asks for more.
 DEFAULT_LISTED_STATUSES = (ChapterStatus.ACTIVE, ChapterStatus.SEMI_ACTIVE)
+# A chapter in these takes no new members and runs no sign-ups.
+NO_NEWCOMER_STATUSES = (ChapterStatus.GRADUATED, ChapterStatus.CLOSED)

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone as django_timezone
 from django.utils.translation import gettext_lazy as _
 
-from .enums import ChapterKind, ChapterStatus
+from .enums import NO_NEWCOMER_STATUSES, ChapterKind, ChapterStatus
 
 
 class Place(models.Model):
@@ -135,7 +135,7 @@ class Chapter(models.Model):
     @property
     def takes_newcomers(self) -> bool:
         """A graduated or closed chapter takes no new members and runs no sign-ups."""
-        return self.status not in (ChapterStatus.GRADUATED, ChapterStatus.CLOSED)
+        return self.status not in NO_NEWCOMER_STATUSES
 
 
 class ChapterRevision(models.Model):

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from chapters.enums import ChapterStatus
+from chapters.enums import NO_NEWCOMER_STATUSES
 from chapters.geo import distance_km
 from chapters.models import Chapter, PartnerOrganization
 
@@ -47,7 +47,6 @@ from .rules import describe, effective_rules, eligibility, rules_of
 
 PAGE_SIZE = 25
 # A graduated or closed chapter takes no new members; its page points elsewhere.
-CLOSED_STATUSES = (ChapterStatus.GRADUATED, ChapterStatus.CLOSED)
 MAX_ID = 2**31 - 1
 # The organizer lists count rows only this far past the start of the page asked for: an
 # exact count of a large chapter's twenty thousand members costs more than the page.
@@ -142,7 +141,7 @@ def _alternatives(chapter: Chapter, answers: dict) -> dict:
     baseline = versions.get(None)
     fits = []
     for other in Chapter.objects.listed().exclude(pk=chapter.pk).exclude(
-            status__in=CLOSED_STATUSES):
+            status__in=NO_NEWCOMER_STATUSES):
         if other.pk in versions and eligibility(
                 effective_rules(baseline, versions[other.pk]), answers).eligible:
             fits.append(other)
@@ -168,7 +167,7 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
                                             MembershipStatus.REMOVED):
         return render(request, "members/join.html",
                       {"chapter": chapter, "membership": membership})
-    if chapter.status in CLOSED_STATUSES:
+    if not chapter.takes_newcomers:
         return render(request, "members/join.html", {"chapter": chapter, "closed": True})
     rules = services.chapter_rules(chapter)
     user = request.user
