@@ -23,6 +23,7 @@ from members.models import User
 from members.services import POLICY_RULE_FIELDS, add_organizer, adopt_policy_version
 from twc.i18n import language_for
 
+from . import signals
 from .enums import ApplicationState as S
 from .models import (
     Application,
@@ -226,6 +227,8 @@ def launch(application: Application, *, actor: User, override_reason: str = "") 
     _move(locked, S.LAUNCHED, actor=actor, note=note)
     record(actor, AuditAction.CHAPTER_LAUNCHED, chapter, chapter=chapter,
            summary=f"{locked.proposed_name}: {note}")
+    transaction.on_commit(lambda: signals.chapter_launched.send(
+        sender=Application, chapter=chapter, application=locked, revived=False))
     return chapter
 
 

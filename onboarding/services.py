@@ -29,6 +29,7 @@ from .models import (
 from .models import (
     RegistrationStatus as S,
 )
+from . import signals
 from .times import format_local
 
 # Which registration status may become which.
@@ -106,6 +107,8 @@ def create_session(chapter, *, actor, **fields) -> OnboardingSession:
         session = OnboardingSession.objects.create(chapter=chapter, created_by=actor, **fields)
         record(actor, AuditAction.SESSION_CHANGED, session, chapter=chapter,
                summary=f"Scheduled {session.title}")
+        transaction.on_commit(
+            lambda: signals.session_published.send(sender=OnboardingSession, session=session))
     return session
 
 
