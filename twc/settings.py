@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "django_htmx",
     "django_tasks_db",
+    "core",
     "members",
     "chapters",
     "onboarding",
@@ -154,6 +155,8 @@ CACHES = {
 PAGECACHE_VERSION_SECONDS = float(os.environ.get("PAGECACHE_VERSION_SECONDS", "1"))
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# `migrate` queues the periodic jobs (core/periodic.py); the test suite queues its own.
+PERIODIC_JOBS_ON_MIGRATE = os.environ.get("PERIODIC_JOBS_ON_MIGRATE", "1") == "1"
 
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [

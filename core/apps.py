@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    """The platform: what every app uses and no domain owns (periodic jobs, for now)."""
+
+    name = "core"
+    verbose_name = _("Platform")
+
+    def ready(self) -> None:
+        from . import periodic
+
+        # Every deploy migrates: that is when the periodic jobs get their first task row.
+        post_migrate.connect(periodic.schedule_after_migrate, sender=self)
