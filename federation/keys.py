@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.conf import settings
 from joserfc.jwk import OKPKey
+from joserfc.jws import JWSRegistry
 
 ALGORITHM = "Ed25519"  # JWS "alg" (RFC 9864): EdDSA on the Ed25519 curve
 
@@ -76,3 +77,11 @@ def own_fingerprint() -> str:
 
 def verifying_key(raw_public_key: bytes) -> OKPKey:
     return OKPKey.import_key(Ed25519PublicKey.from_public_bytes(raw_public_key))
+
+
+def feed_registry() -> JWSRegistry:
+    """What a peer's feed page may be: our one algorithm, up to FEDERATION_MAX_FEED_BYTES
+    (joserfc's own default stops at 128 kB, about 250 records)."""
+    registry = JWSRegistry(algorithms=[ALGORITHM])
+    registry.max_payload_length = settings.FEDERATION_MAX_FEED_BYTES
+    return registry

@@ -208,7 +208,7 @@ def clean_record(raw) -> Change:
 def _verified_payload(token: bytes, key) -> dict:
     try:
         signed = jws.deserialize_compact(token.decode("ascii").strip(), key,
-                                         algorithms=[keys.ALGORITHM])
+                                         registry=keys.feed_registry())
         payload = json.loads(signed.payload)
     except (JoseError, ValueError, UnicodeDecodeError):
         raise SyncError(N_("A feed page is not signed by the peer's key.")) from None

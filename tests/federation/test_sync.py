@@ -156,3 +156,11 @@ def test_removing_a_peer_removes_its_groups(peer_network, fake_peer):
     sync.sync(peer_network)
     services.remove_peer(peer_network, actor=None)
     assert PeerChapter.objects.count() == 0
+
+
+def test_a_full_page_of_records_is_accepted(peer_network, fake_peer):
+    # 500 records are about 260 kB: past the 128 kB joserfc allows by default.
+    fake_peer.records = [peer_record(str(n), name=f"Group {n}") for n in range(1, 701)]
+    assert sync.sync(peer_network) == 700
+    peer_network.refresh_from_db()
+    assert peer_network.last_error == ""
