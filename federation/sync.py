@@ -25,7 +25,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 from joserfc import jws
 from joserfc.errors import JoseError
 
@@ -49,7 +49,7 @@ class SyncError(Exception):
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
     # A peer answers at its own address: a redirect could point the fetch anywhere.
     def redirect_request(self, *args, **kwargs):
-        raise SyncError(N_("The peer answered with a redirect."))
+        raise SyncError(gettext_noop("The peer answered with a redirect."))
 
 
 # No cookie processor, no proxies from the environment, no redirects: a request to a peer
@@ -65,7 +65,7 @@ def fetch(url: str, *, max_bytes: int, deadline: float) -> bytes:
     """The body at `url`, refused past `max_bytes` or past the monotonic `deadline`."""
     timeout = deadline - time.monotonic()
     if timeout <= 0:
-        raise SyncError(N_("The peer took too long."))
+        raise SyncError(gettext_noop("The peer took too long."))
     request = urllib.request.Request(url, headers={
         "Accept": "application/jose, application/json",
         "User-Agent": f"chapter-directory ({settings.SITE_URL})"})
@@ -73,25 +73,25 @@ def fetch(url: str, *, max_bytes: int, deadline: float) -> bytes:
         with _opener.open(request, timeout=min(timeout, settings.FEDERATION_TIMEOUT)) as answer:
             declared = answer.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > max_bytes:
-                raise SyncError(N_("The peer's answer is too large."))
+                raise SyncError(gettext_noop("The peer's answer is too large."))
             body = bytearray()
             while chunk := answer.read(64 * 1024):
                 body += chunk
                 if len(body) > max_bytes:
-                    raise SyncError(N_("The peer's answer is too large."))
+                    raise SyncError(gettext_noop("The peer's answer is too large."))
                 if time.monotonic() > deadline:
-                    raise SyncError(N_("The peer took too long."))
+                    raise SyncError(gettext_noop("The peer took too long."))
             return bytes(body)
     except SyncError:
         raise
     except urllib.error.HTTPError as error:
-        raise SyncError(N_("The peer answered with an error.")) from None
+        raise SyncError(gettext_noop("The peer answered with an error.")) from None
     except TimeoutError:
-        raise SyncError(N_("The peer took too long.")) from None
+        raise SyncError(gettext_noop("The peer took too long.")) from None
     except (urllib.error.URLError, OSError, ValueError) as error:
         if isinstance(getattr(error, "reason", None), TimeoutError):
-            raise SyncError(N_("The peer took too long.")) from None
-        raise SyncError(N_("The peer could not be reached.")) from None
+            raise SyncError(gettext_noop("The peer took too long.")) from None
+        raise SyncError(gettext_noop("The peer could not be reached.")) from None
 
 
 def check_peer_address(url: str) -> None:
@@ -113,10 +113,10 @@ def _text(value, limit: int, *, required: bool = False) -> str:
     if value is None and not required:
         return ""
     if not isinstance(value, str) or len(value) > limit or _control.search(value):
-        raise SyncError(N_("A record holds a malformed text."))
+        raise SyncError(gettext_noop("A record holds a malformed text."))
     value = value.strip()
     if required and not value:
-        raise SyncError(N_("A record lacks a name."))
+        raise SyncError(gettext_noop("A record lacks a name."))
     return value
 
 
@@ -126,7 +126,7 @@ def _link(value, *, required: bool = False) -> str:
         try:
             _url(value)
         except ValidationError:
-            raise SyncError(N_("A record holds a malformed link.")) from None
+            raise SyncError(gettext_noop("A record holds a malformed link.")) from None
     return value
 
 
@@ -134,7 +134,7 @@ def _number(value, low: float, high: float) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-        raise SyncError(N_("A record holds malformed coordinates."))
+        raise SyncError(gettext_noop("A record holds malformed coordinates."))
     return float(value)
 
 
@@ -152,43 +152,43 @@ class Change:
 def clean_record(raw) -> Change:
     """A peer's record as the fields we store, or SyncError: nothing else is kept."""
     if not isinstance(raw, dict):
-        raise SyncError(N_("A record is not an object."))
+        raise SyncError(gettext_noop("A record is not an object."))
     remote_id = raw.get("id")
     if not isinstance(remote_id, str) or not 0 < len(remote_id) <= 64:
-        raise SyncError(N_("A record has no usable id."))
+        raise SyncError(gettext_noop("A record has no usable id."))
     if raw.get("deleted") is True:
         return Change(remote_id, None)
     kind, status = raw.get("kind"), raw.get("status")
     if kind not in ChapterKind.values or status not in ChapterStatus.values:
-        raise SyncError(N_("A record has an unknown kind or status."))
+        raise SyncError(gettext_noop("A record has an unknown kind or status."))
     latitude, longitude = _number(raw.get("latitude"), -90, 90), _number(raw.get("longitude"),
                                                                         -180, 180)
     if kind == ChapterKind.LOCAL and (latitude is None or longitude is None):
-        raise SyncError(N_("A local record has no coordinates."))
+        raise SyncError(gettext_noop("A local record has no coordinates."))
     country = _text(raw.get("country"), 2).upper()
     if country and not re.fullmatch(r"[A-Z]{2}", country):
-        raise SyncError(N_("A record holds a malformed country."))
+        raise SyncError(gettext_noop("A record holds a malformed country."))
     languages = raw.get("languages") or []
     if (not isinstance(languages, list) or len(languages) > 20
             or not all(isinstance(code, str) and _language.match(code) for code in languages)):
-        raise SyncError(N_("A record holds malformed languages."))
+        raise SyncError(gettext_noop("A record holds malformed languages."))
     rules = raw.get("who_may_join") or []
     if not isinstance(rules, list) or len(rules) > 20:
-        raise SyncError(N_("A record holds malformed rules."))
+        raise SyncError(gettext_noop("A record holds malformed rules."))
     rules = [_text(line, 500) for line in rules]
     successor = raw.get("successor") or {}
     contact = raw.get("contact") or {}
     if not isinstance(successor, dict) or not isinstance(contact, dict):
-        raise SyncError(N_("A record holds a malformed successor or contact."))
+        raise SyncError(gettext_noop("A record holds a malformed successor or contact."))
     email = _text(contact.get("email"), 254)
     if email:
         try:
             validate_email(email)
         except ValidationError:
-            raise SyncError(N_("A record holds a malformed email address.")) from None
+            raise SyncError(gettext_noop("A record holds a malformed email address.")) from None
     updated = parse_datetime(raw["updated"]) if isinstance(raw.get("updated"), str) else None
     if updated is None:
-        raise SyncError(N_("A record has no date."))
+        raise SyncError(gettext_noop("A record has no date."))
     if timezone.is_naive(updated):
         updated = timezone.make_aware(updated, dt.UTC)
     return Change(remote_id, {
@@ -211,9 +211,9 @@ def _verified_payload(token: bytes, key) -> dict:
                                          registry=keys.feed_registry())
         payload = json.loads(signed.payload)
     except (JoseError, ValueError, UnicodeDecodeError):
-        raise SyncError(N_("A feed page is not signed by the peer's key.")) from None
+        raise SyncError(gettext_noop("A feed page is not signed by the peer's key.")) from None
     if not isinstance(payload, dict) or not isinstance(payload.get("records"), list):
-        raise SyncError(N_("A feed page is malformed."))
+        raise SyncError(gettext_noop("A feed page is malformed."))
     return payload
 
 
@@ -229,11 +229,11 @@ def _peer_key(peer: PeerNetwork, deadline: float) -> bytes:
         if len(raw) != 32:
             raise ValueError
     except (ValueError, KeyError, TypeError, AttributeError):
-        raise SyncError(N_("The peer's key document is malformed.")) from None
+        raise SyncError(gettext_noop("The peer's key document is malformed.")) from None
     if keys.fingerprint(raw) != keys.normalized(peer.key_fingerprint):
-        raise SyncError(N_("The peer's key does not match the fingerprint it was added with."))
+        raise SyncError(gettext_noop("The peer's key does not match the fingerprint it was added with."))
     if peer.public_key and peer.public_key != keys.b64(raw):
-        raise SyncError(N_("The peer signs with another key than before."))
+        raise SyncError(gettext_noop("The peer signs with another key than before."))
     return raw
 
 
@@ -262,13 +262,13 @@ def sync(peer: PeerNetwork, *, now: dt.datetime | None = None) -> int:
                 reset, changes = True, {}
             next_cursor = payload.get("cursor")
             if isinstance(next_cursor, bool) or not isinstance(next_cursor, int) or next_cursor < 0:
-                raise SyncError(N_("A feed page is malformed."))
+                raise SyncError(gettext_noop("A feed page is malformed."))
             for raw in payload["records"]:
                 change = clean_record(raw)
                 changes[change.remote_id] = change
             more = payload.get("more") is True
             if more and next_cursor <= cursor:
-                raise SyncError(N_("The peer's feed does not advance."))
+                raise SyncError(gettext_noop("The peer's feed does not advance."))
             cursor = next_cursor
             if not more:
                 break
