@@ -208,7 +208,11 @@ class Registration(models.Model):
                 name="registration_holds_place_only_when_email_confirmed",
             ),
         ]
-        indexes = [models.Index(fields=["session", "status"])]
+        indexes = [
+            models.Index(fields=["session", "status"]),
+            # A person's registrations by address (/me/, export, erasure), case-folded.
+            models.Index(Lower("email"), name="registration_email_lower_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.session_id}"

@@ -2,7 +2,7 @@
 
 from allauth.account.models import EmailAddress
 from django import template
-from django.db.models import Q
+from django.db.models.functions import Lower
 
 from members import permissions
 
@@ -35,11 +35,18 @@ def chapter_sessions(context, chapter):
 
 
 def registrations_of(user):
-    """A person's registrations: linked to them, or made with one of their verified emails."""
-    emails = EmailAddress.objects.filter(user=user, verified=True).values("email")
-    return Registration.objects.filter(
-        Q(user=user) | Q(email__in=emails)
-    ).select_related("session__chapter")
+    """A person's registrations: linked to them, or made with one of their verified emails.
+
+    Two indexed lookups joined by UNION: an OR across the two columns made PostgreSQL walk
+    every session in start order (4 s a call with 200,000 sessions).
+    """
+    emails = (EmailAddress.objects.filter(user=user, verified=True)
+              .annotate(email_key=Lower("email")).values("email_key"))
+    by_user = Registration.objects.filter(user=user).values("pk")
+    by_email = (Registration.objects.annotate(email_key=Lower("email"))
+                .filter(email_key__in=emails).values("pk"))
+    return Registration.objects.filter(pk__in=by_user.union(by_email)).select_related(
+        "session__chapter")
 
 
 @register.inclusion_tag("onboarding/tags/my_registrations.html", takes_context=True)

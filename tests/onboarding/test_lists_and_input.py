@@ -161,3 +161,18 @@ def test_demo_is_idempotent_and_has_a_full_session_with_a_waitlist(gazetteer):
 
 test_demo_is_idempotent_and_has_a_full_session_with_a_waitlist = pytest.mark.django_db(
     test_demo_is_idempotent_and_has_a_full_session_with_a_waitlist)
+
+
+def test_my_registrations_are_found_by_account_and_by_any_verified_address(carol, chapter_a):
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=carol, email="Carol.Other@Example.org", verified=True)
+    EmailAddress.objects.create(user=carol, email="unverified@example.org", verified=False)
+    linked = make_registration(make_session(chapter_a, title="Linked"), "x@example.org",
+                               user=carol)
+    by_address = make_registration(make_session(chapter_a, title="Second"),
+                                   "carol.other@example.org")
+    make_registration(make_session(chapter_a, title="Not hers"), "unverified@example.org")
+    from onboarding.templatetags.onboarding import registrations_of
+
+    assert set(registrations_of(carol)) == {linked, by_address}
