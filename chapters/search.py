@@ -25,6 +25,8 @@ class Filters:
     statuses: list[str] = field(default_factory=list)
     # "" for every network, OURS for our own chapters only, or a peer network's slug.
     network: str = ""
+    # False when there is no peer network: their groups are not looked up at all.
+    with_peers: bool = True
 
 
 OURS = "ours"
@@ -74,7 +76,7 @@ def filtered(filters: Filters, *, statuses: bool = True):
 def filtered_peers(filters: Filters, *, statuses: bool = True):
     """Peers' groups under the same filters (none when only our own are asked for)."""
     groups = PeerChapter.objects.shown().select_related("network")
-    if filters.network == OURS:
+    if filters.network == OURS or not filters.with_peers:
         return groups.none()
     if filters.network:
         groups = groups.filter(network__slug=filters.network)
@@ -97,14 +99,13 @@ def peers_near(latitude: float, longitude: float, radius_km: float,
         latitude__lte=latitude + lat_span)
     if -180 < longitude - lon_span and longitude + lon_span < 180:
         box = box.filter(longitude__gte=longitude - lon_span, longitude__lte=longitude + lon_span)
+    # One query: a box holds few groups, so they are read whole and sorted here.
     near = []
-    for pk, lat, lon, languages in box.values_list("pk", "latitude", "longitude", "languages"):
-        km = distance_km(latitude, longitude, lat, lon)
-        if km <= radius_km and (not filters.language or filters.language in (languages or [])):
-            near.append((km, pk))
-    near = sorted(near)[:MAX_LOCAL]
-    groups = PeerChapter.objects.select_related("network").in_bulk([pk for _km, pk in near])
-    return [(groups[pk], km) for km, pk in near if pk in groups]
+    for group in box:
+        km = distance_km(latitude, longitude, group.latitude, group.longitude)
+        if km <= radius_km and (not filters.language or filters.language in group.languages):
+            near.append((km, group.pk, group))
+    return [(group, km) for km, _pk, group in sorted(near)[:MAX_LOCAL]]
 
 
 def _language_ok(chapter: Chapter, filters: Filters) -> bool:
@@ -127,7 +128,7 @@ def search(query: str, latitude: float | None, longitude: float | None,
                 .order_by("name")[:MAX_NAME_MATCHES]
                 if _language_ok(chapter, filters)
             ]
-            results.peer_name_matches = [
+            results.peer_name_matches = [] if not filters.with_peers else [
                 group for group in filtered_peers(filters).filter(name__icontains=query)
                 .order_by("name")[:MAX_NAME_MATCHES]
                 if _language_ok(group, filters)
@@ -150,7 +151,8 @@ def search(query: str, latitude: float | None, longitude: float | None,
         shown = hydrate(sorted(local + revive))
         results.local = [(c, km) for c, km in shown if c.status in filters.statuses]
         results.revive = [(c, km) for c, km in shown if c.status not in filters.statuses]
-        results.peers = peers_near(latitude, longitude, SEARCH_KM, filters)
+        if filters.with_peers:
+            results.peers = peers_near(latitude, longitude, SEARCH_KM, filters)
         results.nothing_near = not any(km <= NEAR_KM for _, km in results.local + results.peers)
     only_a_peer = filters.network not in ("", OURS)
     if (filters.kind != ChapterKind.LOCAL or results.nothing_near) and not only_a_peer:

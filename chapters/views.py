@@ -47,7 +47,8 @@ def _directory_context(request: HttpRequest, form: DirectoryForm) -> tuple[dict,
         return {"form": form, "results": Results()}, 400
     data = form.cleaned_data
     filters = Filters(country=data["country"], language=data["language"], kind=data["kind"],
-                      statuses=data["status"], network=data.get("network", ""))
+                      statuses=data["status"], network=data.get("network", ""),
+                      with_peers="network" in form.fields)
     results = search(data["q"], data["lat"], data["lon"], filters)
     context = {"form": form, "results": results}
     if not results.searched:
@@ -220,7 +221,8 @@ def api_chapters(request: HttpRequest) -> HttpResponse:
 
 def _api_page(request: HttpRequest, data: dict, page: dict, *, peers_exist: bool) -> str:
     filters = Filters(country=data["country"], language=data["language"], kind=data["kind"],
-                      statuses=data["status"], network=data.get("network", ""))
+                      statuses=data["status"], network=data.get("network", ""),
+                      with_peers=peers_exist)
     limit = page["limit"] or API_PAGE_SIZE
     query = request.GET.copy()
     if page["peers_after"] is None:
@@ -228,7 +230,7 @@ def _api_page(request: HttpRequest, data: dict, page: dict, *, peers_exist: bool
         features = [_feature(request, c) for c in rows[:limit]]
         if len(rows) > limit:
             query["after"] = str(rows[limit - 1].pk)
-        elif peers_exist and filters.network != OURS:
+        elif peers_exist and filters.network != OURS:  # (no query: the form knows)
             # Our chapters are all given: the next pages hold the peers' groups.
             query.pop("after", None)
             query["peers_after"] = "0"
