@@ -65,7 +65,8 @@ def bump(*names: str) -> None:
     for name in names:
         updated = DataVersion.objects.filter(name=name).update(version=F("version") + 1)
         if not updated:
-            DataVersion.objects.get_or_create(name=name, defaults={"version": 1})
+            DataVersion.objects.get_or_create(name=name,
+                                              defaults={"version": time.time_ns() // 1000})
 
 
 def fragment(page: str, parts: Iterable[object], depends_on: Iterable[str],
@@ -92,16 +93,21 @@ def fragment(page: str, parts: Iterable[object], depends_on: Iterable[str],
     return {name: mark_safe(html) for name, html in pieces.items()}, status
 
 
+# A version that is missing (its row deleted, or a backup restored without it) starts again
+# from the clock in microseconds, not from 1: numbers a worker cached pages under before are
+# never handed out again.
 _PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION chapters_bump_data_version() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO chapters_dataversion (name, version) VALUES (TG_ARGV[0], 1)
+    INSERT INTO chapters_dataversion (name, version)
+    VALUES (TG_ARGV[0], (extract(epoch from clock_timestamp()) * 1000000)::bigint)
     ON CONFLICT (name) DO UPDATE SET version = chapters_dataversion.version + 1;
     RETURN NULL;
 END $$;
 """
-_SQLITE_BUMP = ("INSERT INTO chapters_dataversion (name, version) VALUES ('{name}', 1) "
+_SQLITE_BUMP = ("INSERT INTO chapters_dataversion (name, version) VALUES ('{name}', "
+                "CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER)) "
                 "ON CONFLICT (name) DO UPDATE SET version = chapters_dataversion.version + 1;")
 
 
@@ -126,10 +132,14 @@ def _trigger_statements(vendor: str, table: str, name: str) -> list[str]:
                 f"TRUNCATE ON {table} FOR EACH STATEMENT "
                 f"EXECUTE FUNCTION chapters_bump_data_version('{name}')"]
     if vendor == "sqlite":
-        # Row-level only in SQLite: one trigger per kind of write.
-        return [f"CREATE TRIGGER IF NOT EXISTS {trigger}_{event.lower()} AFTER {event} "
-                f"ON {table} BEGIN {_SQLITE_BUMP.format(name=name)} END"
-                for event in ("INSERT", "UPDATE", "DELETE")]
+        # Row-level only in SQLite: one trigger per kind of write. Dropped and made again,
+        # so a changed trigger body reaches databases migrated before the change.
+        statements = []
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            statements += [f"DROP TRIGGER IF EXISTS {trigger}_{event.lower()}",
+                           f"CREATE TRIGGER {trigger}_{event.lower()} AFTER {event} "
+                           f"ON {table} BEGIN {_SQLITE_BUMP.format(name=name)} END"]
+        return statements
     raise NotImplementedError(f"No data-version triggers for {vendor}.")
 
 
