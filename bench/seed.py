@@ -32,7 +32,9 @@ FULL = {
     "memberships": 2_000_000,
     "sessions": 200_000,
     "registrations": 5_000_000,
+    "peer chapters": 1_000,  # per peer network; PEER_NETWORKS of them at every scale
 }
+PEER_NETWORKS = 10
 SCALES = {"full": 1.0, "small": 0.01}
 ONLINE_SHARE = 0.05
 
@@ -290,6 +292,42 @@ def seed_chapters(seed: Seed) -> int:
     ], rows())
 
 
+def seed_peer_networks(seed: Seed) -> int:
+    """Ten allied networks whose groups the directory shows beside ours (federation)."""
+    from chapters.models import PeerNetwork
+
+    return write_rows(seed, PeerNetwork, [
+        "id", "name", "slug", "base_url", "key_fingerprint", "last_success_at",
+    ], ((n, f"Allied Network {n}", f"allied-{n}", f"https://allied-{n}.bench.example",
+         f"{n:064x}", seed.now) for n in range(1, PEER_NETWORKS + 1)))
+
+
+def seed_peer_chapters(seed: Seed) -> int:
+    """Each peer's groups in real cities, most of them where we have no chapter."""
+    from chapters.models import PeerChapter
+
+    per_peer = seed.count("peer chapters", minimum=10)
+    cities = _cities()
+    rng = seed.rng
+
+    def rows():
+        pk = 0
+        for network in range(1, PEER_NETWORKS + 1):
+            for n in range(per_peer):
+                pk += 1
+                city = cities[(network * 7919 + n * 104729) % len(cities)]
+                yield (pk, network, str(n + 1), f"Allied {network} {city['name']}"[:120],
+                       "local", pick(rng, CHAPTER_STATUS_MIX), city["name"][:120],
+                       city["countrycode"], city["latitude"], city["longitude"], ["en"],
+                       ["Bosses may not join."],
+                       f"https://allied-{network}.bench.example/chapters/{n + 1}/", seed.now)
+
+    return write_rows(seed, PeerChapter, [
+        "id", "network_id", "remote_id", "name", "kind", "status", "city", "country",
+        "latitude", "longitude", "languages", "who_may_join", "url", "updated_at",
+    ], rows())
+
+
 def seed_people(seed: Seed) -> int:
     """People 1..N with an unusable password; 1 and 2 are the accounts the benchmark uses."""
     from members.models import User
@@ -540,6 +578,8 @@ class Seeder:
 SEEDERS = [
     Seeder("places", "chapters.Place", seed_places),
     Seeder("chapters", "chapters.Chapter", seed_chapters),
+    Seeder("peer networks", "chapters.PeerNetwork", seed_peer_networks),
+    Seeder("peer chapters", "chapters.PeerChapter", seed_peer_chapters),
     Seeder("people", "members.User", seed_people),
     Seeder("email addresses", "account.EmailAddress", seed_email_addresses),
     Seeder("authenticators", "mfa.Authenticator", seed_authenticators),

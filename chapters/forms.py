@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from twc.templatetags.i18n_extras import locale_for
 
 from .enums import DEFAULT_LISTED_STATUSES, ChapterKind, ChapterStatus
-from .models import Chapter, PartnerOrganization
+from .models import Chapter, PartnerOrganization, PeerNetwork
 
 # Languages a chapter may work in; names are shown in the viewer's language.
 CHAPTER_LANGUAGES = ("ar", "ca", "da", "de", "el", "en", "es", "fi", "fr", "ga", "hi", "it",
@@ -46,6 +46,14 @@ def _country_choices(language: str) -> tuple[tuple[str, str], ...]:
     pairs = [(code, name) for code, name in territories.items()
              if len(code) == 2 and code.isalpha() and code not in ("ZZ", "EU", "EZ", "UN")]
     return tuple(sorted(pairs, key=lambda pair: pair[1].casefold()))
+
+
+def network_choices() -> tuple[tuple[str, str], ...]:
+    """The peer networks a search may be restricted to (none: no network filter).
+
+    One small query per form; the directory's rendered form is kept by the page cache."""
+    return tuple(PeerNetwork.objects.filter(is_paused=False).order_by("name")
+                 .values_list("slug", "name"))
 
 
 class QuickSelect(forms.Select):
@@ -81,9 +89,18 @@ class DirectoryForm(forms.Form):
         label=_("Status"), required=False, choices=ChapterStatus.choices,
         widget=forms.CheckboxSelectMultiple,
     )
+    network = forms.ChoiceField(label=_("Network"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        peers = network_choices()
+        if peers:
+            from django.conf import settings
+
+            self.fields["network"].choices = [("", _("Every network")),
+                                              ("ours", settings.NETWORK_NAME), *peers]
+        else:
+            del self.fields["network"]  # no peers: nothing to choose between
         self.fields["country"].choices = [("", _("Any country")), *country_choices()]
         self.fields["language"].choices = [("", _("Any language")), *language_choices()]
         if not self.is_bound or not self.data.get("status"):
@@ -176,3 +193,5 @@ class ApiPageForm(forms.Form):
 
     limit = forms.IntegerField(required=False, min_value=1, max_value=1000)
     after = forms.IntegerField(required=False, min_value=0, max_value=2**63 - 1)
+    # Past our own chapters, the pages go on through peer networks' groups.
+    peers_after = forms.IntegerField(required=False, min_value=0, max_value=2**63 - 1)

@@ -184,3 +184,86 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.version}"
+
+
+class PeerNetwork(models.Model):
+    """An allied network's deployment whose signed public chapter records we show.
+
+    Added by a Global admin with the fingerprint of its key, checked out of band; the key
+    itself is pinned at the first good sync and never changes silently afterwards.
+    """
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("short name"), max_length=40, unique=True)
+    base_url = models.URLField(_("address"), unique=True)
+    key_fingerprint = models.CharField(_("key fingerprint"), max_length=64)
+    public_key = models.CharField(_("public key"), max_length=64, blank=True)
+    is_paused = models.BooleanField(_("paused"), default=False)
+    cursor = models.BigIntegerField(_("cursor"), default=0)
+    created_at = models.DateTimeField(_("added at"), default=django_timezone.now)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    last_success_at = models.DateTimeField(_("last good sync"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    failures = models.PositiveIntegerField(_("failures in a row"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("peer network")
+        verbose_name_plural = _("peer networks")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PeerChapterQuerySet(models.QuerySet):
+    def shown(self):
+        """Groups of peers that are not paused."""
+        return self.filter(network__is_paused=False)
+
+
+class PeerChapter(models.Model):
+    """A public chapter record of a peer network, exactly as its signed feed gave it.
+
+    Nothing here is ever one of our chapters: nobody joins or signs up here; the directory
+    links to the group's page on its own network's site.
+    """
+
+    network = models.ForeignKey(PeerNetwork, on_delete=models.CASCADE, related_name="chapters")
+    remote_id = models.CharField(max_length=64)
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=10, choices=ChapterKind.choices)
+    status = models.CharField(_("status"), max_length=16, choices=ChapterStatus.choices)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    region = models.CharField(_("region"), max_length=120, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    successor_name = models.CharField(_("successor organization"), max_length=200, blank=True)
+    successor_url = models.URLField(_("successor's website"), blank=True)
+    who_may_join = models.JSONField(_("who may join"), default=list, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    url = models.URLField(_("page"))
+    updated_at = models.DateTimeField(_("last updated"))
+
+    objects = PeerChapterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("chapter of a peer network")
+        verbose_name_plural = _("chapters of peer networks")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["network", "remote_id"], name="peer_chapter_unique"),
+        ]
+        indexes = [models.Index(fields=["latitude", "longitude"], name="peer_chapter_geo_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    is_peer = True
+
+    @property
+    def is_online(self) -> bool:
+        return self.kind == ChapterKind.ONLINE

@@ -26,7 +26,7 @@ from .enums import ChapterKind
 from .forms import ApiPageForm, ChapterForm, DirectoryForm, NearForm, PartnerForm, StatusForm
 from .geo import chapters_near
 from .models import Chapter, PartnerOrganization
-from .search import Filters, Results, filtered, search
+from .search import OURS, Filters, Results, filtered, filtered_peers, search
 
 PAGE_SIZE = 24
 # The API answers in pages, so its cost does not grow with the network: 100 chapters by
@@ -47,7 +47,8 @@ def _directory_context(request: HttpRequest, form: DirectoryForm) -> tuple[dict,
         return {"form": form, "results": Results()}, 400
     data = form.cleaned_data
     filters = Filters(country=data["country"], language=data["language"], kind=data["kind"],
-                      statuses=data["status"])
+                      statuses=data["status"], network=data.get("network", ""),
+                      with_peers="network" in form.fields)
     results = search(data["q"], data["lat"], data["lon"], filters)
     context = {"form": form, "results": results}
     if not results.searched:
@@ -55,6 +56,8 @@ def _directory_context(request: HttpRequest, form: DirectoryForm) -> tuple[dict,
         if filters.language:
             # Languages are a JSON list, filtered in Python to keep SQLite and PostgreSQL alike.
             chapters = [c for c in chapters if filters.language in (c.languages or [])]
+        if filters.network and filters.network != OURS:
+            chapters = filtered_peers(filters).order_by("name", "pk")
         context["page"] = Paginator(chapters, PAGE_SIZE).get_page(request.GET.get("page"))
     return context, 200
 
@@ -204,7 +207,8 @@ def api_chapters(request: HttpRequest) -> HttpResponse:
         response = JsonResponse({"errors": errors}, status=400)
     else:
         def render_page() -> tuple[dict[str, str], int]:
-            return {"json": _api_page(request, form.cleaned_data, page_form.cleaned_data)}, 200
+            return {"json": _api_page(request, form.cleaned_data, page_form.cleaned_data,
+                                      peers_exist="network" in form.fields)}, 200
 
         cached, _status = pagecache.fragment(
             "api", [request.build_absolute_uri()], [pagecache.CHAPTERS], render_page)
@@ -215,50 +219,93 @@ def api_chapters(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _api_page(request: HttpRequest, data: dict, page: dict) -> str:
+def _api_page(request: HttpRequest, data: dict, page: dict, *, peers_exist: bool) -> str:
     filters = Filters(country=data["country"], language=data["language"], kind=data["kind"],
-                      statuses=data["status"])
+                      statuses=data["status"], network=data.get("network", ""),
+                      with_peers=peers_exist)
     limit = page["limit"] or API_PAGE_SIZE
-    chapters = filtered(filters).order_by("pk")
-    if page["after"]:
-        chapters = chapters.filter(pk__gt=page["after"])
-    if filters.language:
-        # Languages are a JSON list, filtered in Python to keep SQLite and PostgreSQL alike:
-        # read in batches until the page is full.
-        rows, batch = [], chapters
-        while len(rows) <= limit:
-            read = list(batch[:API_MAX_PAGE_SIZE])
-            rows += [c for c in read if filters.language in (c.languages or [])]
-            if len(read) < API_MAX_PAGE_SIZE:
-                break
-            batch = chapters.filter(pk__gt=read[-1].pk)
+    query = request.GET.copy()
+    if page["peers_after"] is None:
+        rows = _page_of(filtered(filters).order_by("pk"), page["after"], limit, filters)
+        features = [_feature(request, c) for c in rows[:limit]]
+        if len(rows) > limit:
+            query["after"] = str(rows[limit - 1].pk)
+        elif peers_exist and filters.network != OURS:  # (no query: the form knows)
+            # Our chapters are all given: the next pages hold the peers' groups.
+            query.pop("after", None)
+            query["peers_after"] = "0"
+        else:
+            query = None
     else:
-        rows = list(chapters[:limit + 1])
-    collection = {"type": "FeatureCollection",
-                  "features": [_feature(request, c) for c in rows[:limit]],
-                  "numberReturned": min(len(rows), limit), "links": []}
-    if len(rows) > limit:
-        query = request.GET.copy()
-        query["after"] = str(rows[limit - 1].pk)
+        rows = _page_of(filtered_peers(filters).order_by("pk"), page["peers_after"], limit,
+                        filters)
+        features = [_peer_feature(group) for group in rows[:limit]]
+        if len(rows) > limit:
+            query["peers_after"] = str(rows[limit - 1].pk)
+        else:
+            query = None
+    collection = {"type": "FeatureCollection", "features": features,
+                  "numberReturned": len(features), "links": []}
+    if query is not None:
         collection["links"].append({
             "rel": "next", "type": "application/geo+json",
             "href": request.build_absolute_uri(f"{request.path}?{query.urlencode()}")})
     return json.dumps(collection, cls=DjangoJSONEncoder)
 
 
+def _page_of(rows_in_order, after: int | None, limit: int, filters: Filters) -> list:
+    """Up to `limit + 1` rows after the id `after` (one more tells that a next page exists)."""
+    if after:
+        rows_in_order = rows_in_order.filter(pk__gt=after)
+    if not filters.language:
+        return list(rows_in_order[:limit + 1])
+    # Languages are a JSON list, filtered in Python to keep SQLite and PostgreSQL alike:
+    # read in batches until the page is full.
+    rows, batch = [], rows_in_order
+    while len(rows) <= limit:
+        read = list(batch[:API_MAX_PAGE_SIZE])
+        rows += [row for row in read if filters.language in (row.languages or [])]
+        if len(read) < API_MAX_PAGE_SIZE:
+            break
+        batch = rows_in_order.filter(pk__gt=read[-1].pk)
+    return rows
+
+
+def _geometry(item) -> dict | None:
+    if item.latitude is None or item.longitude is None:
+        return None
+    return {"type": "Point", "coordinates": [item.longitude, item.latitude]}
+
+
+def _successor(item) -> dict | None:
+    if not item.successor_name:
+        return None
+    graduated_on = getattr(item, "graduated_on", None)
+    return {"name": item.successor_name, "url": item.successor_url,
+            "date": graduated_on.isoformat() if graduated_on else None}
+
+
 def _feature(request: HttpRequest, chapter: Chapter) -> dict:
-    geometry = None
-    if chapter.latitude is not None and chapter.longitude is not None:
-        geometry = {"type": "Point", "coordinates": [chapter.longitude, chapter.latitude]}
-    return {"type": "Feature", "geometry": geometry, "properties": {
+    return {"type": "Feature", "geometry": _geometry(chapter), "properties": {
         "name": chapter.name, "slug": chapter.slug,
         "url": request.build_absolute_uri(chapter.get_absolute_url()),
         "kind": chapter.kind, "status": chapter.status, "city": chapter.city,
         "region": chapter.region, "country": chapter.country,
         "languages": chapter.languages or [],
-        "successor": {"name": chapter.successor_name, "url": chapter.successor_url,
-                      "date": chapter.graduated_on.isoformat() if chapter.graduated_on
-                      else None} if chapter.successor_name else None,
+        "successor": _successor(chapter),
+        "network": None,
+    }}
+
+
+def _peer_feature(group) -> dict:
+    """A peer network's group: labelled with its network, linking to its page there."""
+    return {"type": "Feature", "geometry": _geometry(group), "properties": {
+        "name": group.name, "slug": None, "url": group.url,
+        "kind": group.kind, "status": group.status, "city": group.city,
+        "region": group.region, "country": group.country,
+        "languages": group.languages or [],
+        "successor": _successor(group),
+        "network": {"name": group.network.name, "url": group.network.base_url},
     }}
 
 

@@ -41,6 +41,17 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # The network this deployment serves: its name and texts are configuration.
 NETWORK_NAME = os.environ.get("NETWORK_NAME", "Tech Workers Coalition")
 NETWORK_SHORT_NAME = os.environ.get("NETWORK_SHORT_NAME", "TWC")
+
+# Federation with allied networks (federation/): the Ed25519 key our chapter feed is signed
+# with (32 bytes, base64url; derived from SECRET_KEY when unset), and the limits a peer's
+# feed is fetched under.
+FEDERATION_SIGNING_KEY = os.environ.get("FEDERATION_SIGNING_KEY", "")
+FEDERATION_TIMEOUT = float(os.environ.get("FEDERATION_TIMEOUT", "10"))
+FEDERATION_SYNC_SECONDS = float(os.environ.get("FEDERATION_SYNC_SECONDS", "60"))
+FEDERATION_MAX_FEED_BYTES = int(os.environ.get("FEDERATION_MAX_FEED_BYTES", str(4 * 1024 * 1024)))
+FEDERATION_SYNC_INTERVAL = int(os.environ.get("FEDERATION_SYNC_INTERVAL", "900"))
+# Peers are reached over HTTPS only; plain HTTP is for development and tests.
+FEDERATION_ALLOW_HTTP = os.environ.get("FEDERATION_ALLOW_HTTP", "1" if DEBUG else "0") == "1"
 # The public address of this deployment, for links in emails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "https://example.org").rstrip("/")
 NETWORK_CONTACT_EMAIL = os.environ.get("NETWORK_CONTACT_EMAIL", "hello@example.org")
@@ -68,6 +79,7 @@ INSTALLED_APPS = [
     "chapters",
     "onboarding",
     "cdp",
+    "federation",
     "audit",
 ]
 

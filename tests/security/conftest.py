@@ -92,6 +92,14 @@ def _partner(w: World):
         name="Fictional Union", url="https://union.example.org", countries=["DE"])
 
 
+def _peer(w: World):
+    from chapters.models import PeerNetwork
+
+    return PeerNetwork.objects.create(name="Fictional Allied Network", slug="allied",
+                                      base_url="https://allied.example.org",
+                                      key_fingerprint="0" * 64)
+
+
 # The in-program application `application` has dana as applicant and the coach persona as its
 # assigned coach; `application_changes` is dana's too, waiting for her changes.
 EXTRA: dict[str, Callable[[World], Any]] = {
@@ -103,6 +111,7 @@ EXTRA: dict[str, Callable[[World], Any]] = {
     "application_changes": _application("changes_requested"),
     "resource": _resource,
     "partner": _partner,
+    "peer": _peer,
 }
 
 
