@@ -109,6 +109,7 @@ _SQLITE_BUMP = ("INSERT INTO chapters_dataversion (name, version) VALUES ('{name
 WATCHED = {
     "chapters_chapter": CHAPTERS,
     "chapters_partnerorganization": CHAPTERS,
+    "chapters_chapterdescription": CHAPTERS,
     "members_membershippolicy": POLICIES,
     "members_policyversion": POLICIES,
     "onboarding_onboardingsession": SESSIONS,
