@@ -31,8 +31,14 @@ def detail(application):
     return reverse("cdp:detail", args=[application.pk])
 
 
+@pytest.fixture
+def lisbon(db):
+    """A place by a name no real city has: the whole gazetteer may be loaded."""
+    return make_place("Zembla")
+
+
 def _form(**overrides) -> dict:
-    data = {"proposed_name": "TWC Lisbon", "kind": "local", "city": "Lisbon",
+    data = {"proposed_name": "TWC Lisbon", "kind": "local", "city": "Zembla",
             "core_group_size": "3", "why": "We want to organize.", "action": "submit"}
     data.update(overrides)
     return data
