@@ -340,8 +340,8 @@ def review(request: HttpRequest) -> HttpResponse:
         state = ""
     now = timezone.now()
     counts = dict(Application.objects.values_list("state").annotate(n=Count("id")))
-    qs = Application.objects.select_related("coach").annotate(
-        applicant_count=Count("applicationapplicant", distinct=True)).order_by(
+    qs = Application.objects.select_related("coach").prefetch_related(
+        Prefetch("applicants", queryset=User.objects.order_by("display_name", "id"))).order_by(
         "state_changed_at", "id")
     if state:
         qs = qs.filter(state=state)

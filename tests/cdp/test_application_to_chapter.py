@@ -169,6 +169,14 @@ def test_applicants_do_not_see_each_others_addresses(in_program, applicant, othe
     assert "applicant@example.org" not in html.replace(other_applicant.email, "")
 
 
+def test_the_review_queue_names_who_applied_never_their_addresses(in_program, admin_user,
+                                                                 as_user):
+    html = as_user(admin_user).get(reverse("cdp:review")).content.decode()
+    row = html[html.index(detail(in_program)):]
+    assert "Ines" in row[:row.index("</tr>")]
+    assert "applicant@example.org" not in html
+
+
 def test_a_coach_of_another_application_sees_nothing(in_program, other_coach, as_user):
     assert as_user(other_coach).get(detail(in_program)).status_code == 404
 
