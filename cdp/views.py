@@ -186,7 +186,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not can.may_edit_application(request.user, application):
         raise PermissionDenied
     form = ApplicationForm(request.POST or None, instance=application, invite=False,
-                           user=request.user, initial={"place": application.place_id})
+                           initial={"place": application.place_id})
     if request.method == "POST":
         if form.is_valid() and not form.needs_place_choice:
             for name, value in form.application_fields().items():
