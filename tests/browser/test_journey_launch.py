@@ -121,7 +121,8 @@ def test_from_a_search_with_no_chapter_to_a_launched_chapter_found_in_the_direct
     coach.goto(application_url)
     expect(coach.locator(".cdp-applicants").get_by_role("link", name=FOUNDER)).to_be_visible()
     coach_checker.check("to-verify")
-    coach.get_by_role("button", name="Record as done").click()
+    intro_call = coach.locator(".cdp-milestones > li", has_text="Intro call with a coach")
+    intro_call.get_by_role("button", name="Verify").click()
     expect(coach.get_by_text("Milestone verified.")).to_be_visible()
     verify = coach.get_by_role("button", name="Verify")
     while verify.count():
