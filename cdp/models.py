@@ -135,7 +135,8 @@ class ApplicationEvent(models.Model):
                                   blank=True)
     to_state = models.CharField(_("to"), max_length=20, choices=ApplicationState.choices)
     note = models.TextField(_("why"), blank=True)
-    # Set when this step assigned a coach (the state stays as it was).
+    # A step that assigned a coach keeps the state (from_state == to_state) and names her
+    # here; the name goes when her account does, the step stays.
     coach = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("coach assigned"),

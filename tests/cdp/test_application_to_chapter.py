@@ -251,6 +251,14 @@ def test_assigning_a_coach_is_in_the_history(application, admin_user, other_coac
     assert "Coach assigned: Marta" in history
 
 
+def test_the_assignment_stays_in_the_history_when_the_coach_deletes_her_account(
+        application, admin_user, other_coach, as_user):
+    services.assign_coach(application, other_coach, actor=admin_user)
+    other_coach.delete()
+    html = as_user(admin_user).get(detail(application)).content.decode()
+    assert "Coach assigned: someone" in html[html.index('id="history-heading"'):]
+
+
 def test_decline_looks_different_from_admit(applicant, admin_user, lisbon, as_user):
     application = make_application(applicant, place=lisbon, state=S.IN_REVIEW)
     html = as_user(admin_user).get(detail(application)).content.decode()
