@@ -6,7 +6,7 @@ from .models import Application, Milestone, TrainingResource
 
 @admin.register(Milestone)
 class MilestoneAdmin(admin.ModelAdmin):
-    list_display = ["order", "title", "required"]
+    list_display = ["order", "title", "required", "run_by_coach"]
     list_display_links = ["title"]
     filter_horizontal = ["resources"]
 

@@ -65,6 +65,17 @@ APPLICATIONS = [
      [S.SUBMITTED, S.IN_REVIEW, S.IN_PROGRAM], "Programmers, designers and riders"),
 ]
 
+# Steps the coach runs and records herself (the group does not mark them done).
+RUN_BY_COACH = {"Intro call with a coach"}
+
+# What the launched chapter's page will say (Toronto leaves out its contact: the program
+# asks for it before launch).
+PAGE_DETAILS = {
+    "TWC Toronto": {"description": "Tech workers in Toronto organizing together: programmers, "
+                                   "designers and delivery riders. Newcomers welcome.",
+                    "meeting_frequency": "Every other Thursday evening"},
+}
+
 NOTES = {
     S.CHANGES_REQUESTED: "Please say more about the workplaces involved.",
 }
@@ -97,7 +108,8 @@ def load() -> None:
     milestones = []
     for order, title, description, required, resource_titles in MILESTONES:
         milestone, _ = Milestone.objects.get_or_create(title=title, defaults={
-            "order": order, "description": description, "required": required})
+            "order": order, "description": description, "required": required,
+            "run_by_coach": title in RUN_BY_COACH})
         milestone.resources.add(*(resources[t] for t in resource_titles))
         milestones.append(milestone)
     places = {row[0]: _place(*row) for row in PLACES}
@@ -117,6 +129,7 @@ def load() -> None:
             how_heard="A friend in another chapter.", exclude_hire_fire=True, state=state,
             coach=coach if state == S.IN_PROGRAM else None, created_at=started,
             state_changed_at=now - timedelta(days=10), last_activity_at=now - timedelta(days=2),
+            **PAGE_DETAILS.get(name, {}),
         )
         ApplicationApplicant.objects.create(application=application, user=applicant)
         previous = ""

@@ -1,11 +1,11 @@
 from django import forms
-from django.conf import global_settings
 from django.core.validators import MaxValueValidator, MinValueValidator, validate_email
 from django.utils.translation import gettext_lazy as _
 
 from chapters.enums import ChapterKind
+from chapters.forms import QuickSelect, country_choices, language_choices
 from chapters.geo import resolve_place
-from members.models import User
+from members.models import MembershipPolicy, User
 
 from .models import Application, TrainingResource
 
@@ -19,13 +19,42 @@ class PlaceChoiceField(forms.ChoiceField):
         return True
 
 
+# The rule fields of an application, and the baseline value that fixes each one: where the
+# network's baseline already decides a rule, no chapter can loosen it (members.rules).
+RULE_FIELDS_FIXED_BY = {
+    "exclude_hire_fire": True,
+    "exclude_owners_executives_investors": True,
+    "allow_supporters": False,
+    "approval_required": True,
+}
+
+
+def network_fixed_rules() -> dict[str, bool]:
+    """The application's rule fields the network baseline decides, with their value."""
+    policy = (MembershipPolicy.objects.filter(is_network_baseline=True)
+              .select_related("current_version").first())
+    version = policy.current_version if policy else None
+    if version is None:
+        return {}
+    return {name: value for name, value in RULE_FIELDS_FIXED_BY.items()
+            if getattr(version, name) == value}
+
+
 class ApplicationForm(forms.ModelForm):
-    """The application; `place` is offered once the city has been looked up."""
+    """The application; `place` is offered once the city has been looked up. Rules the
+    network fixes are shown as fixed, not as fields; a person without a display name is
+    asked for one (the launched chapter names its organizers)."""
 
     languages = forms.MultipleChoiceField(
-        label=_("Languages the chapter will use"), choices=global_settings.LANGUAGES,
-        required=False, widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("Hold Ctrl (or Cmd) to choose more than one."),
+        label=_("Languages the chapter will use"), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=QuickSelect,
+                                help_text=_("Optional: it helps find the right city."))
+    display_name = forms.CharField(
+        label=_("Your name as others see it"), max_length=80, required=False,
+        help_text=_("Shown to your coach and, once the chapter launches, on its page as "
+                    "one of its organizers. A pseudonym is fine."),
     )
     invited_emails = forms.CharField(
         label=_("Invite co-applicants (optional)"), required=False,
@@ -39,27 +68,43 @@ class ApplicationForm(forms.ModelForm):
     class Meta:
         model = Application
         fields = ["proposed_name", "kind", "city", "country", "languages", "core_group_size",
-                  "why", "sectors", "how_heard", "exclude_hire_fire",
+                  "why", "sectors", "how_heard", "description", "contact_email",
+                  "meeting_frequency", "exclude_hire_fire",
                   "exclude_owners_executives_investors", "allow_supporters",
                   "approval_required"]
         widgets = {"kind": forms.RadioSelect, "why": forms.Textarea(attrs={"rows": 4}),
-                   "sectors": forms.Textarea(attrs={"rows": 2})}
-        help_texts = {"country": _("Two letters, for example DE or IT. Optional.")}
+                   "sectors": forms.Textarea(attrs={"rows": 2}),
+                   "description": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "description": _("For the chapter's public page: who you are, what you do, how "
+                             "to take part. You can change it later."),
+            "contact_email": _("Shown on the chapter's public page. A shared address is "
+                               "safer than a personal one."),
+            "meeting_frequency": _("For example: every second Tuesday, online."),
+        }
 
-    def __init__(self, *args, invite: bool = True, **kwargs):
+    def __init__(self, *args, invite: bool = True, user: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.places = []
+        self.fields["languages"].choices = language_choices()
+        self.fields["country"].choices = [("", _("Choose a country")), *country_choices()]
+        self.fixed_rules = network_fixed_rules()
+        for name in self.fixed_rules:
+            del self.fields[name]
+        if user is None or user.display_name:
+            del self.fields["display_name"]
         self.fields["core_group_size"].validators.append(MinValueValidator(1))
         self.fields["core_group_size"].widget.attrs.update(min=1, max=1000)
         self.fields["core_group_size"].validators.append(MaxValueValidator(1000))
         if not invite:
             del self.fields["invited_emails"]
 
-    def clean_country(self) -> str:
-        country = (self.cleaned_data.get("country") or "").strip().upper()
-        if country and not (len(country) == 2 and country.isalpha()):
-            raise forms.ValidationError(_("Use the two-letter country code, for example DE."))
-        return country
+    @property
+    def fixed_rule_labels(self) -> list[str]:
+        """The network's rules for every chapter, in the words of the fields they fix."""
+        return [Application._meta.get_field(name).verbose_name if value
+                else _("not open to supporters who do not work in tech")
+                for name, value in self.fixed_rules.items()]
 
     def clean_invited_emails(self) -> list[str]:
         emails = [line.strip().lower() for line in
@@ -90,11 +135,13 @@ class ApplicationForm(forms.ModelForm):
             places = [p for p in places if p.country_code == data["country"]]
         if not places:
             self.add_error("city", _("We could not find this city. Check the spelling or "
-                                     "the country code."))
+                                     "the country."))
             return data
         self.places = places
+        country_names = dict(country_choices())
         self.fields["place"].choices = [
-            (p.pk, f"{p.name}, {p.region_name + ', ' if p.region_name else ''}{p.country_code}")
+            (p.pk, f"{p.name}, {p.region_name + ', ' if p.region_name else ''}"
+                f"{country_names.get(p.country_code, p.country_code)}")
             for p in places]
         chosen = data.get("place") or ""
         by_id = {str(p.pk): p for p in places}
@@ -111,7 +158,8 @@ class ApplicationForm(forms.ModelForm):
 
     def application_fields(self) -> dict:
         data = self.cleaned_data
-        fields = {name: data[name] for name in self.Meta.fields}
+        fields = {name: data[name] for name in self.Meta.fields if name in self.fields}
+        fields.update(self.fixed_rules)
         place = data.get("place_obj")
         fields["place"] = place
         if place is not None:
@@ -119,6 +167,26 @@ class ApplicationForm(forms.ModelForm):
         if data["kind"] == ChapterKind.ONLINE:
             fields.update(place=None, city="", country="")
         return fields
+
+
+class PageDetailsForm(forms.ModelForm):
+    """What the launched chapter's page will say, asked for while the group is in the
+    program when the application left it out."""
+
+    languages = forms.MultipleChoiceField(
+        label=_("Languages the chapter will use"), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Application
+        fields = ["description", "contact_email", "meeting_frequency", "languages"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        help_texts = ApplicationForm.Meta.help_texts
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["languages"].choices = language_choices()
 
 
 class NoteForm(forms.Form):

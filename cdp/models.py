@@ -30,6 +30,11 @@ class Application(models.Model):
     why = models.TextField(_("why start a chapter"))
     sectors = models.TextField(_("workplaces or sectors involved"), blank=True)
     how_heard = models.CharField(_("how you heard of the network"), max_length=300, blank=True)
+    # What the chapter's public page will say once it launches (chapters.Chapter's fields).
+    description = models.TextField(_("what the chapter is about"), blank=True)
+    contact_email = models.EmailField(_("the chapter's contact email"), blank=True)
+    meeting_frequency = models.CharField(_("how often the chapter will meet"), max_length=120,
+                                         blank=True)
     # The membership rules the group adopts: its chapter's first policy version at launch.
     exclude_hire_fire = models.BooleanField(
         _("exclude people who can hire or fire"), default=False,
@@ -130,6 +135,12 @@ class ApplicationEvent(models.Model):
                                   blank=True)
     to_state = models.CharField(_("to"), max_length=20, choices=ApplicationState.choices)
     note = models.TextField(_("why"), blank=True)
+    # A step that assigned a coach keeps the state (from_state == to_state) and names her
+    # here; the name goes when her account does, the step stays.
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("coach assigned"),
+    )
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
     class Meta:
@@ -166,6 +177,11 @@ class Milestone(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     required = models.BooleanField(_("required for launch"), default=True)
+    run_by_coach = models.BooleanField(
+        _("run by the coach"), default=False,
+        help_text=_("The coach runs this step (an intro call) and records it herself; the "
+                    "group does not mark it done."),
+    )
     resources = models.ManyToManyField(TrainingResource, blank=True, related_name="milestones",
                                        verbose_name=_("resources"))
 

@@ -31,6 +31,9 @@ def export(user) -> dict:
             "why": application.why,
             "sectors": application.sectors,
             "how_heard": application.how_heard,
+            "description": application.description,
+            "contact_email": application.contact_email,
+            "meeting_frequency": application.meeting_frequency,
             "state": application.state,
             "created_at": application.created_at.isoformat(),
             "events": [

@@ -6,8 +6,10 @@ ApplicationEvent and an audit event, and emails the applicants.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -88,8 +90,14 @@ def _touch(application: Application, *fields: str) -> None:
 
 
 @transaction.atomic
-def submit(*, applicant: User, invited_emails: Iterable[str] = (), **fields) -> Application:
-    """Create a submitted application by `applicant`, inviting co-applicants by email."""
+def submit(*, applicant: User, invited_emails: Iterable[str] = (), display_name: str = "",
+           **fields) -> Application:
+    """Create a submitted application by `applicant`, inviting co-applicants by email; a
+    name given here becomes the applicant's display name (the launched chapter shows it)."""
+    display_name = display_name.strip()
+    if display_name and not applicant.display_name:
+        applicant.display_name = display_name[:80]
+        applicant.save(update_fields=["display_name"])
     application = Application.objects.create(state=S.SUBMITTED, **fields)
     ApplicationApplicant.objects.create(application=application, user=applicant)
     ApplicationEvent.objects.create(application=application, actor=applicant,
@@ -184,13 +192,59 @@ def missing_required_milestones(application: Application) -> list[Milestone]:
     return list(Milestone.objects.filter(required=True).exclude(pk__in=verified))
 
 
-def _unique_slug(name: str) -> str:
-    """A free slug for the new chapter, never one of the directory's own paths."""
-    base = (slugify(name) or "chapter")[:70]
+def _without_network_prefix(name: str) -> str:
+    """"TWC Toronto" -> "Toronto": the network's name or short name is not part of a slug."""
+    prefixes = sorted({settings.NETWORK_NAME, settings.NETWORK_SHORT_NAME}, key=len, reverse=True)
+    for prefix in prefixes:
+        if not prefix:
+            continue
+        rest = re.sub(rf"^\s*{re.escape(prefix)}[\s\-\u2013\u2014:,.]+", "", name, flags=re.I)
+        if rest != name and rest.strip():
+            return rest.strip()
+    return name
+
+
+def chapter_slug(name: str) -> str:
+    """A free slug for the new chapter, without the network's prefix (/chapters/toronto/),
+    never one of the directory's own paths."""
+    base = (slugify(_without_network_prefix(name)) or slugify(name) or "chapter")[:70]
     slug, n = base, 2
     while slug in RESERVED_SLUGS or Chapter.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+# What the launched chapter's page takes from the application: chapter field -> application
+# field. Missing ones are asked for on the application's page while the group is in the
+# program (missing_page_details).
+PAGE_FIELDS = {"description": "description", "email": "contact_email",
+               "meeting_frequency": "meeting_frequency", "languages": "languages"}
+
+
+def page_fields(application: Application) -> dict:
+    """The chapter page's description, contact, meeting rhythm and languages."""
+    return {chapter_field: getattr(application, field) or ([] if field == "languages" else "")
+            for chapter_field, field in PAGE_FIELDS.items()}
+
+
+def missing_page_details(application: Application) -> list[str]:
+    """Application fields the launched chapter's page would lack."""
+    return [field for field in PAGE_FIELDS.values() if not getattr(application, field)]
+
+
+def _chapter_fields(locked: Application) -> dict:
+    """Everything Chapter.objects.create() needs for a new chapter from this application."""
+    fields = {"name": locked.proposed_name, "slug": chapter_slug(locked.proposed_name),
+              "kind": locked.kind, "status": ChapterStatus.ACTIVE, "is_listed": True,
+              **page_fields(locked)}
+    if locked.kind == ChapterKind.LOCAL:
+        place = locked.place
+        if place is None:
+            raise TransitionRefused(_("A local chapter needs a place."))
+        fields.update(place=place, city=place.name, country=place.country_code,
+                      region=place.region_name, latitude=place.latitude,
+                      longitude=place.longitude, timezone=place.timezone or "UTC")
+    return fields
 
 
 @transaction.atomic
@@ -206,17 +260,7 @@ def launch(application: Application, *, actor: User, override_reason: str = "") 
         raise TransitionRefused(
             _("Required milestones are not verified yet: %(titles)s. Give a reason to "
               "launch anyway.") % {"titles": ", ".join(m.title for m in missing)})
-    place = locked.place
-    fields = {"name": locked.proposed_name, "slug": _unique_slug(locked.proposed_name),
-              "kind": locked.kind, "status": ChapterStatus.ACTIVE, "is_listed": True,
-              "languages": locked.languages}
-    if locked.kind == ChapterKind.LOCAL:
-        if place is None:
-            raise TransitionRefused(_("A local chapter needs a place."))
-        fields.update(place=place, city=place.name, country=place.country_code,
-                      region=place.region_name, latitude=place.latitude,
-                      longitude=place.longitude, timezone=place.timezone or "UTC")
-    chapter = Chapter.objects.create(**fields)
+    chapter = Chapter.objects.create(**_chapter_fields(locked))
     adopt_policy_version(chapter, actor=actor,
                          note=_("Adopted in the Chapter Development Program."),
                          **{name: getattr(locked, name) for name in POLICY_RULE_FIELDS})
@@ -242,6 +286,8 @@ def assign_coach(application: Application, coach: User, *, actor: User) -> Appli
         raise TransitionRefused(_("This application is closed."))
     locked.coach = coach
     _touch(locked, "coach")
+    ApplicationEvent.objects.create(application=locked, actor=actor, from_state=locked.state,
+                                    to_state=locked.state, coach=coach)
     record(actor, AuditAction.APPLICATION_COACH_ASSIGNED, locked, summary=str(coach))
     enqueue_email(coach.email, "cdp/coach_assigned", {
         "name": str(coach), "proposed_name": locked.proposed_name,
@@ -256,31 +302,73 @@ def mark_done(application: Application, milestone: Milestone, *, actor: User,
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if locked.state != S.IN_PROGRAM:
         raise TransitionRefused(_("Milestones are tracked while the group is in the program."))
+    if milestone.run_by_coach:
+        raise TransitionRefused(_("Your coach records this step."))
     progress, _created = MilestoneProgress.objects.get_or_create(
         application=locked, milestone=milestone)
     progress.done_at, progress.done_by, progress.note = timezone.now(), actor, note.strip()
     progress.verified_at = progress.verified_by = None
     progress.save()
     _touch(locked)
+    _email_coach_milestone_done(locked, milestone, actor)
     return progress
+
+
+def _email_coach_milestone_done(application: Application, milestone: Milestone,
+                                actor: User) -> None:
+    """The assigned coach hears that a milestone waits for her verification."""
+    coach = application.coach
+    if coach is None or not coach.is_active:
+        return
+    enqueue_email(coach.email, "cdp/milestone_done", {
+        "name": str(coach), "who": str(actor), "proposed_name": application.proposed_name,
+        "milestone": milestone.title, "url": f"/program/applications/{application.pk}/",
+    }, coach.preferred_language)
 
 
 @transaction.atomic
 def verify(application: Application, milestone: Milestone, *, actor: User) -> MilestoneProgress:
-    """The coach confirms a milestone an applicant marked done."""
+    """The coach confirms a milestone an applicant marked done, or records one she ran
+    herself (an intro call: `run_by_coach`), which is then done and verified at once."""
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if locked.state != S.IN_PROGRAM:
         raise TransitionRefused(_("Milestones are tracked while the group is in the program."))
-    progress = MilestoneProgress.objects.filter(
-        application=locked, milestone=milestone, done_at__isnull=False).first()
-    if progress is None:
-        raise TransitionRefused(_("The applicants have not marked this milestone done yet."))
-    progress.verified_at, progress.verified_by = timezone.now(), actor
-    progress.save(update_fields=["verified_at", "verified_by"])
+    now = timezone.now()
+    if milestone.run_by_coach:
+        progress, _created = MilestoneProgress.objects.get_or_create(
+            application=locked, milestone=milestone,
+            defaults={"done_at": now, "done_by": actor})
+        if progress.done_at is None:
+            progress.done_at, progress.done_by = now, actor
+    else:
+        progress = MilestoneProgress.objects.filter(
+            application=locked, milestone=milestone, done_at__isnull=False).first()
+        if progress is None:
+            raise TransitionRefused(_("The applicants have not marked this milestone done yet."))
+    progress.verified_at, progress.verified_by = now, actor
+    progress.save()
     _touch(locked)
     record(actor, AuditAction.MILESTONE_VERIFIED, progress,
            summary=f"{locked.proposed_name}: {milestone.title}")
     return progress
+
+
+@transaction.atomic
+def update_page_details(application: Application, *, actor: User, **details) -> Application:
+    """The launched chapter's page details (description, contact, rhythm, languages),
+    while the application is open."""
+    unknown = set(details) - set(PAGE_FIELDS.values())
+    if unknown:
+        raise ValueError(f"Not page details: {sorted(unknown)}")
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.is_final:
+        raise TransitionRefused(_("This application is closed."))
+    for name, value in details.items():
+        setattr(locked, name, value)
+    _touch(locked, *details)
+    record(actor, AuditAction.APPLICATION_TRANSITION, locked,
+           summary=f"page details: {', '.join(sorted(details))}")
+    return locked
 
 
 def add_coaching_note(application: Application, *, author: User, text: str,

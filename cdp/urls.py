@@ -14,6 +14,7 @@ urlpatterns = [
     path("program/applications/<int:pk>/edit/", views.edit, name="edit"),
     path("program/applications/<int:pk>/move/", views.move, name="move"),
     path("program/applications/<int:pk>/coach/", views.assign_coach, name="assign_coach"),
+    path("program/applications/<int:pk>/page/", views.page_details, name="page_details"),
     path("program/applications/<int:pk>/launch/", views.launch, name="launch"),
     path("program/applications/<int:pk>/notes/", views.coaching_note, name="coaching_note"),
     path("program/applications/<int:pk>/milestones/<int:milestone_pk>/done/",

@@ -22,7 +22,7 @@ from members.models import User
 
 from . import services
 from .enums import ApplicationState
-from .forms import ApplicationForm, AssignCoachForm, CoachingNoteForm, NoteForm
+from .forms import ApplicationForm, AssignCoachForm, CoachingNoteForm, NoteForm, PageDetailsForm
 from .models import Application, Milestone, MilestoneProgress, TrainingResource
 from .uploads import content_type_for
 
@@ -36,6 +36,9 @@ MOVE_LABELS = {
     (ApplicationState.DECLINED, services.ADMIN): _lazy("Decline"),
     (ApplicationState.WITHDRAWN, services.APPLICANT): _lazy("Withdraw the application"),
 }
+# How each move's button looks: declining is not one more blue button beside admitting.
+MOVE_STYLES = {ApplicationState.DECLINED: "danger",
+               ApplicationState.CHANGES_REQUESTED: "secondary"}
 STALE_AFTER = timedelta(days=30)
 
 
@@ -56,10 +59,20 @@ def _load(request: HttpRequest, pk: int) -> Application:
     return get_object_or_404(_visible_applications(request.user), pk=pk)
 
 
+def _carried_over(request: HttpRequest) -> dict:
+    """The place of the directory search that led here (its "start a chapter" link)."""
+    initial = {"city": request.GET.get("city", "").replace("\x00", "").strip()[:120]}
+    country = request.GET.get("country", "").strip().upper()
+    if len(country) == 2 and country.isalpha():
+        initial["country"] = country
+    return initial
+
+
 @login_required
 def apply(request: HttpRequest) -> HttpResponse:
     """Two steps: "check" shows chapters within 50 km (and asks which place), then submit."""
-    form = ApplicationForm(request.POST or None)
+    form = ApplicationForm(request.POST or None, user=request.user,
+                           initial=_carried_over(request))
     nearby = []
     if request.method == "POST":
         if form.is_valid():
@@ -69,6 +82,7 @@ def apply(request: HttpRequest) -> HttpResponse:
             if request.POST.get("action") == "submit" and not form.needs_place_choice:
                 application = services.submit(
                     applicant=request.user, invited_emails=form.cleaned_data["invited_emails"],
+                    display_name=form.cleaned_data.get("display_name", ""),
                     **form.application_fields())
                 messages.success(request, _("Your application is submitted."))
                 return redirect("cdp:detail", pk=application.pk)
@@ -108,11 +122,18 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _detail_page(request: HttpRequest, application: Application, status: int = 200,
                  **typed) -> HttpResponse:
     user = request.user
-    moves = [(state, MOVE_LABELS.get((state, role), ApplicationState(state).label))
+    moves = [(state, MOVE_LABELS.get((state, role), ApplicationState(state).label),
+              MOVE_STYLES.get(state, "primary"))
              for state, role in services.allowed_moves(application.state).items()
              if state != ApplicationState.LAUNCHED and can.may_act_as(user, application, role)]
+    # Withdrawing is the applicants' way out, offered apart from the next step.
+    withdraw = [move for move in moves if move[0] == ApplicationState.WITHDRAWN]
+    moves = [move for move in moves if move[0] != ApplicationState.WITHDRAWN]
     context = {
         "application": application,
+        "is_applicant": can.is_applicant(user, application),
+        "withdraw": bool(withdraw),
+        "last_note": _last_note(application),
         "events": application.events.select_related("actor"),
         "moves": moves,
         "milestones": _milestone_rows(application),
@@ -127,13 +148,26 @@ def _detail_page(request: HttpRequest, application: Application, status: int = 2
         "coach_form": AssignCoachForm(initial={"coach": application.coach_id}),
         "log_form": CoachingNoteForm(initial={"date": timezone.localdate()}),
         "invitations": application.invitations.all(),
+        "may_edit_page": can.may_edit_page_details(user, application),
+        "missing_page": services.missing_page_details(application),
     }
+    if can.may_see_applicant_contacts(user, application):
+        context["applicant_contacts"] = services.applicant_users(application)
+    if context["may_edit_page"] and context["missing_page"]:
+        context.setdefault("page_form", PageDetailsForm(instance=application))
     context.update(typed)  # a refused form's bound copy, so what was typed is kept
     if context["may_read_log"]:
         context["coaching_notes"] = application.coaching_notes.select_related("author")
     if context["may_launch"]:
         context["missing"] = services.missing_required_milestones(application)
     return render(request, "cdp/detail.html", context, status=status)
+
+
+def _last_note(application: Application) -> str:
+    """The reviewer's note of the latest state change (what changes were asked for)."""
+    event = application.events.exclude(note="").filter(
+        to_state=application.state, coach__isnull=True).order_by("-created_at", "-id").first()
+    return event.note if event else ""
 
 
 def _refused(request: HttpRequest, application: Application, error: Exception,
@@ -189,6 +223,25 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(request, _("The application is now: %(state)s.")
                      % {"state": ApplicationState(to_state).label})
     return redirect("cdp:detail", pk=application.pk)
+
+
+@login_required
+def page_details(request: HttpRequest, pk: int) -> HttpResponse:
+    """The launched chapter's page details: description, contact, rhythm, languages."""
+    application = _load(request, pk)
+    if not can.may_edit_page_details(request.user, application):
+        raise PermissionDenied
+    form = PageDetailsForm(request.POST or None, instance=Application.objects.get(pk=pk))
+    if request.method == "POST":
+        if form.is_valid():
+            services.update_page_details(
+                application, actor=request.user,
+                **{name: form.cleaned_data[name] for name in PageDetailsForm.Meta.fields})
+            messages.success(request, _("Saved: the chapter's page will show this."))
+            return redirect("cdp:detail", pk=application.pk)
+        return render(request, "cdp/page_details.html",
+                      {"form": form, "application": application}, status=400)
+    return render(request, "cdp/page_details.html", {"form": form, "application": application})
 
 
 @require_POST
@@ -287,8 +340,8 @@ def review(request: HttpRequest) -> HttpResponse:
         state = ""
     now = timezone.now()
     counts = dict(Application.objects.values_list("state").annotate(n=Count("id")))
-    qs = Application.objects.select_related("coach").annotate(
-        applicant_count=Count("applicationapplicant", distinct=True)).order_by(
+    qs = Application.objects.select_related("coach").prefetch_related(
+        Prefetch("applicants", queryset=User.objects.order_by("display_name", "id"))).order_by(
         "state_changed_at", "id")
     if state:
         qs = qs.filter(state=state)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 
 from django import forms
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.forms.utils import flatatt
 from django.utils.html import escape, format_html
@@ -12,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from twc.templatetags.i18n_extras import locale_for
+from twc.templatetags.i18n_extras import language_name, locale_for
 
 from .enums import DEFAULT_LISTED_STATUSES, ChapterKind, ChapterStatus
 from .models import Chapter, PartnerOrganization, PeerNetwork
@@ -143,6 +144,33 @@ class ChapterForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["languages"].choices = language_choices()
+        # The description in the chapter's first language, then one box per other language
+        # of the interface: a visitor reads the one in their language when there is one.
+        first = (self.instance.languages or [""])[0]
+        if first:
+            self.fields["description"].label = _("Description (in %(language)s)") % {
+                "language": language_name(first)}
+        existing = ({d.language: d.text for d in self.instance.descriptions.all()}
+                    if self.instance.pk else {})
+        order = ["description"]
+        for code, _name in settings.LANGUAGES:
+            if code == first:
+                continue
+            name = f"description_{code}"
+            self.fields[name] = forms.CharField(
+                label=_("Description in %(language)s") % {"language": language_name(code)},
+                required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                initial=existing.get(code, ""),
+                help_text=_("Optional. Visitors reading %(language)s see this one.")
+                % {"language": language_name(code)})
+            order.append(name)
+        self.order_fields(order)
+
+    def translated_descriptions(self) -> dict[str, str]:
+        """language -> description typed in its box (empty: no translation)."""
+        return {name.removeprefix("description_"): value.strip()
+                for name, value in self.cleaned_data.items()
+                if name.startswith("description_")}
 
 
 class StatusForm(forms.Form):

@@ -132,10 +132,59 @@ class Chapter(models.Model):
     def is_online(self) -> bool:
         return self.kind == ChapterKind.ONLINE
 
+    def description_for(self, language: str) -> tuple[str, str]:
+        """The description to show a visitor reading `language`, and the language it is in:
+        theirs when the chapter wrote one in it, else the one in the chapter's first
+        language (`description`)."""
+        first = (self.languages or [""])[0]
+        translations = {d.language: d.text for d in self.descriptions.all()}
+        if language != first and translations.get(language):
+            return translations[language], language
+        if self.description:
+            return self.description, first
+        for code, text in translations.items():  # only translations were written
+            return text, code
+        return "", first
+
+    # What a chapter page needs before newcomers can find their way in.
+    ESSENTIALS = ("description", "contact", "meeting_frequency", "languages")
+
+    def missing_essentials(self) -> list[str]:
+        """The essentials (ESSENTIALS) this chapter's page lacks, for its organizers."""
+        present = {
+            "description": bool(self.description),
+            "contact": any((self.email, self.website, self.signal, self.matrix,
+                            self.mastodon, self.discord)),
+            "meeting_frequency": bool(self.meeting_frequency),
+            "languages": bool(self.languages),
+        }
+        return [name for name in self.ESSENTIALS if not present[name]]
+
     @property
     def takes_newcomers(self) -> bool:
         """A graduated or closed chapter takes no new members and runs no sign-ups."""
         return self.status not in NO_NEWCOMER_STATUSES
+
+
+class ChapterDescription(models.Model):
+    """A chapter's description in one more interface language. `Chapter.description` is the
+    one in the chapter's first language, shown where no translation fits the visitor."""
+
+    chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="descriptions",
+                                verbose_name=_("chapter"))
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    text = models.TextField(_("description"))
+
+    class Meta:
+        verbose_name = _("chapter description")
+        verbose_name_plural = _("chapter descriptions")
+        constraints = [
+            models.UniqueConstraint(fields=["chapter", "language"],
+                                    name="chapter_description_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chapter} ({self.language})"
 
 
 class ChapterRevision(models.Model):

@@ -117,6 +117,7 @@ WATCHED = {
     "chapters_partnerorganization": CHAPTERS,
     "chapters_peernetwork": CHAPTERS,
     "chapters_peerchapter": CHAPTERS,
+    "chapters_chapterdescription": CHAPTERS,
     "members_membershippolicy": POLICIES,
     "members_policyversion": POLICIES,
     "onboarding_onboardingsession": SESSIONS,

@@ -11,7 +11,7 @@ from audit.log import record
 from audit.models import AuditAction
 
 from .enums import ChapterStatus as S
-from .models import Chapter, ChapterRevision, PartnerOrganization
+from .models import Chapter, ChapterDescription, ChapterRevision, PartnerOrganization
 
 # Which status a chapter may move to from each status. Closing is final.
 ALLOWED_STATUS_CHANGES: dict[str, frozenset[str]] = {
@@ -43,6 +43,36 @@ def edit_chapter(chapter: Chapter, changes: dict, *, actor) -> ChapterRevision |
             setattr(chapter, name, changes[name])
         chapter.updated_by = actor
         chapter.save(update_fields=[*changed, "updated_by", "updated_at"])
+        revision = ChapterRevision.objects.create(chapter=chapter, changed_by=actor,
+                                                  fields=changed)
+        record(actor, AuditAction.CHAPTER_EDITED, chapter, chapter=chapter,
+               summary=f"Edited {', '.join(changed)}", fields=changed)
+    return revision
+
+
+def set_descriptions(chapter: Chapter, texts: dict[str, str], *,
+                     actor) -> ChapterRevision | None:
+    """Write the chapter's description in other languages (an empty text removes one);
+    record a revision and an audit event when something changed."""
+    with transaction.atomic():
+        existing = {d.language: d for d in chapter.descriptions.select_for_update()}
+        changed = []
+        for language, text in sorted(texts.items()):
+            current = existing.get(language)
+            if not text and current is not None:
+                current.delete()
+            elif text and current is None:
+                ChapterDescription.objects.create(chapter=chapter, language=language, text=text)
+            elif text and current.text != text:
+                current.text = text
+                current.save(update_fields=["text"])
+            else:
+                continue
+            changed.append(f"description_{language}")
+        if not changed:
+            return None
+        chapter.updated_by = actor
+        chapter.save(update_fields=["updated_by", "updated_at"])
         revision = ChapterRevision.objects.create(chapter=chapter, changed_by=actor,
                                                   fields=changed)
         record(actor, AuditAction.CHAPTER_EDITED, chapter, chapter=chapter,

@@ -12,6 +12,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
@@ -123,8 +124,14 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         if chapter.kind == ChapterKind.LOCAL and chapter.latitude is not None:
             nearby = [(c, km) for c, km in chapters_near(
                 chapter.latitude, chapter.longitude, 300, limit=6) if c.pk != chapter.pk][:5]
+        description, description_language = chapter.description_for(get_language() or "")
         context = {
             "chapter": chapter, "nearby": nearby,
+            "description": description,
+            # Marked up in its own language when it is not the page's (screen readers).
+            "description_language": description_language
+            if description_language != get_language() else "",
+            "missing_essentials": chapter.missing_essentials(),
             "language_names": [language_name(code) for code in chapter.languages or []],
             "may_edit": may_edit_chapter(request.user, chapter),
             "may_change_status": may_change_chapter_status(request.user),
@@ -157,6 +164,8 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_valid():
             changes = {name: form.cleaned_data[name] for name in ChapterForm.Meta.fields}
             services.edit_chapter(chapter, changes, actor=request.user)
+            services.set_descriptions(chapter, form.translated_descriptions(),
+                                      actor=request.user)
             messages.success(request, _("The chapter's page is saved."))
             return redirect(chapter)
         return render(request, "chapters/edit.html", {"chapter": chapter, "form": form},

@@ -209,6 +209,18 @@ def may_write_coaching_note(user: User, application: Application) -> bool:
     return is_assigned_coach(user, application) or may_review_applications(user)
 
 
+def may_see_applicant_contacts(user: User, application: Application) -> bool:
+    """Who applied and their email addresses: the assigned coach and Global admins only."""
+    return is_assigned_coach(user, application) or may_review_applications(user)
+
+
+def may_edit_page_details(user: User, application: Application) -> bool:
+    """What the launched chapter's page will say: the applicants and Global admins, while
+    the application is open."""
+    return not application.is_final and (is_applicant(user, application)
+                                         or may_review_applications(user))
+
+
 def may_launch(user: User, application: Application) -> bool:
     return application.state == "in_program" and may_review_applications(user)
 

@@ -11,6 +11,17 @@ from ..rules import QUESTION_TEXT, describe, effective_rules
 register = template.Library()
 
 
+@register.inclusion_tag("members/tags/chapter_organizers.html")
+def chapter_organizers(chapter):
+    """The chapter's organizers by the names they chose (never an address); those without a
+    display name are not listed. One query."""
+    organizers = (Membership.objects.organizers()
+                  .filter(chapter=chapter, user__is_active=True)
+                  .exclude(user__display_name="")
+                  .select_related("user").order_by("user__display_name", "user_id")[:12])
+    return {"names": [m.user.display_name for m in organizers]}
+
+
 @register.inclusion_tag("members/tags/chapter_rules.html", takes_context=True)
 def chapter_rules(context, chapter):
     """Who may join this chapter, in plain words, its history, and 'Ask to join'.

@@ -45,8 +45,10 @@ def make_application(applicant: User | None = None, *, state: str = ApplicationS
     return application
 
 
-def make_milestone(title: str = "Core group", *, required: bool = True, order: int = 1):
-    return Milestone.objects.create(title=title, required=required, order=order)
+def make_milestone(title: str = "Core group", *, required: bool = True, order: int = 1,
+                   run_by_coach: bool = False):
+    return Milestone.objects.create(title=title, required=required, order=order,
+                                    run_by_coach=run_by_coach)
 
 
 def verify_all(application: Application, coach: User) -> None:

@@ -99,7 +99,7 @@ def test_ambiguous_city_asks_which_place(applicant, as_user, lisbon):
 
 def test_country_code_narrows_the_place(applicant, as_user, lisbon):
     other = make_place("Zembla", country="US", latitude=44.0, longitude=-70.1)
-    response = as_user(applicant).post(URL, _data(action="submit", country="us"))
+    response = as_user(applicant).post(URL, _data(action="submit", country="US"))
     assert response.status_code == 302
     assert Application.objects.get().place == other
 

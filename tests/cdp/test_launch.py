@@ -33,7 +33,7 @@ def test_launch_creates_a_listed_chapter_with_organizers_and_policy(in_program, 
     in_program.refresh_from_db()
     assert in_program.state == S.LAUNCHED and in_program.chapter == chapter
     assert chapter in Chapter.objects.listed()
-    assert (chapter.slug, chapter.status, chapter.kind) == ("twc-lisbon", "active", "local")
+    assert (chapter.slug, chapter.status, chapter.kind) == ("lisbon", "active", "local")
     assert (chapter.city, chapter.country, chapter.timezone) == ("Lisbon", "PT", "Europe/Lisbon")
     assert (chapter.latitude, chapter.longitude) == (lisbon.latitude, lisbon.longitude)
     assert chapter.languages == ["pt", "en"]
@@ -64,9 +64,9 @@ def test_launch_with_a_written_override_reason(in_program, admin_user, milestone
 
 
 def test_slug_is_unique(in_program, admin_user, baseline):
-    factories.make_chapter("twc-lisbon")
+    factories.make_chapter("lisbon")
     chapter = services.launch(in_program, actor=admin_user)
-    assert chapter.slug == "twc-lisbon-2"
+    assert chapter.slug == "lisbon-2"
 
 
 def test_online_chapter_launches_without_a_place(applicant, admin_user, baseline):
@@ -93,4 +93,4 @@ def test_launch_view_is_admin_only(in_program, applicant, coach, alice, admin_us
     assert as_user(admin_user).post(url, {"override_reason": ""}).status_code == 400
     response = as_user(admin_user).post(url, {"override_reason": "Ready in practice."})
     assert response.status_code == 302
-    assert response["Location"] == Chapter.objects.get(slug="twc-lisbon").get_absolute_url()
+    assert response["Location"] == Chapter.objects.get(slug="lisbon").get_absolute_url()

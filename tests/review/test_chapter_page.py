@@ -66,7 +66,7 @@ def test_a_graduated_or_closed_chapter_offers_no_sign_up(status, chapter_a, clie
 
 @pytest.mark.parametrize("name", ["Map", "Near", "Partners"])
 def test_a_launched_chapter_never_takes_a_directory_path_as_its_slug(name):
-    from cdp.services import _unique_slug
+    from cdp.services import chapter_slug
 
-    slug = _unique_slug(name)
+    slug = chapter_slug(name)
     assert slug == f"{name.lower()}-2"

@@ -136,7 +136,8 @@ TABLE: dict[str, Expect] = {
     "chapters:detail": everyone(200, kwargs=chapter_a),
     "chapters:edit": organizers_of_a(admin=200, kwargs=chapter_a, form_persona="organizer",
                                      form=("description", "meeting_frequency", "founded_on",
-                                           "email", "website", "signal", "matrix")),
+                                           "email", "website", "signal", "matrix",
+                                           "description_de")),
     "chapters:status": admins_only(kwargs=chapter_a, form_persona="admin",
                                    form=("status", "reason", "successor_name",
                                          "successor_url", "graduated_on"),
@@ -247,6 +248,12 @@ TABLE: dict[str, Expect] = {
     # (Not form-fuzzed: the first valid override launches, and the form is gone.)
     "cdp:launch": program_people(400, coach=403, applicant=403, method="post",
                                  kwargs=pk_of("application")),
+    # What the launched chapter's page will say: the applicants and Global admins while the
+    # application is open; the coach coaches, she does not write the group's page.
+    "cdp:page_details": program_people(200, coach=403, kwargs=pk_of("application"),
+                                       form_persona="applicant",
+                                       form=("description", "contact_email",
+                                             "meeting_frequency")),
     "cdp:coaching_note": program_people(400, applicant=403, method="post",
                                         kwargs=pk_of("application"),
                                         form_persona="coach", form=("date", "text")),
