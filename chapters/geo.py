@@ -10,6 +10,9 @@ import math
 import unicodedata
 from dataclasses import dataclass
 
+from django.db.models import F, FloatField, Q, Value
+from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
+
 from .enums import ChapterKind
 from .models import Chapter, Place, PlaceName
 
@@ -151,3 +154,23 @@ def hydrate(near: list[tuple[float, int, str]], chapters=None) -> list[tuple[Cha
         chapters = Chapter.objects.listed()
     found = chapters.in_bulk([pk for _km, pk, _status in near])
     return [(found[pk], km) for km, pk, _status in near if pk in found]
+
+
+def distance_expression(latitude: float, longitude: float):
+    """The haversine distance in km from a point to a chapter's coordinates, as a database
+    expression (NULL for an online chapter), so a query can order and bound by it."""
+    lat, lon = Radians(Value(float(latitude))), Radians(Value(float(longitude)))
+    a = (Power(Sin((Radians(F("latitude")) - lat) / 2), 2)
+         + Cos(lat) * Cos(Radians(F("latitude")))
+         * Power(Sin((Radians(F("longitude")) - lon) / 2), 2))
+    return 2 * EARTH_RADIUS_KM * ASin(Least(Value(1.0), Sqrt(a)), output_field=FloatField())
+
+
+def box_around(latitude: float, longitude: float, radius_km: float):
+    """A filter for coordinates within a box holding the circle of `radius_km` (indexable)."""
+    lat_span = radius_km / 111.0
+    lon_span = radius_km / max(1.0, 111.0 * math.cos(math.radians(latitude)))
+    box = Q(latitude__gte=latitude - lat_span, latitude__lte=latitude + lat_span)
+    if -180 < longitude - lon_span and longitude + lon_span < 180:
+        box &= Q(longitude__gte=longitude - lon_span, longitude__lte=longitude + lon_span)
+    return box

@@ -8,7 +8,6 @@ them, approval is required if either requires it, and both sets of questions are
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
@@ -115,16 +114,20 @@ class Rule:
     `describe` all read this table, so the page cannot say what the rules do not do."""
 
     key: str
-    applies: Callable[[Rules], bool]
+    field: str  # the field of `Rules` (and of a policy version) that turns the rule on
+    on_when: bool  # that field's value when the rule applies
     failing_answer: bool
     reason: Any  # lazy text: why a person who fails it is refused
     refused: Any  # lazy text: the rule in plain words where it applies
     welcome: Any | None  # lazy text where it does not apply (None: nothing to say)
 
+    def applies(self, rules: Rules) -> bool:
+        return getattr(rules, self.field) == self.on_when
+
 
 RULES: tuple[Rule, ...] = (
     Rule(
-        OWNER_EXECUTIVE_INVESTOR, lambda rules: rules.exclude_owners_executives_investors, True,
+        OWNER_EXECUTIVE_INVESTOR, "exclude_owners_executives_investors", True, True,
         gettext_lazy("The network does not accept owners, executives or investors of a "
                      "company."),
         gettext_lazy("Owners, executives and investors (such as venture capitalists) "
@@ -132,7 +135,7 @@ RULES: tuple[Rule, ...] = (
         None,
     ),
     Rule(
-        HIRE_FIRE, lambda rules: rules.exclude_hire_fire, True,
+        HIRE_FIRE, "exclude_hire_fire", True, True,
         gettext_lazy("This chapter does not accept people who can hire or fire, "
                      "or decide who is hired or fired."),
         gettext_lazy("People who can hire or fire, or decide who is hired or fired, "
@@ -140,7 +143,7 @@ RULES: tuple[Rule, ...] = (
         gettext_lazy("Managers may join, including those who can hire or fire."),
     ),
     Rule(
-        WORKS_IN_TECH, lambda rules: not rules.allow_supporters, False,
+        WORKS_IN_TECH, "allow_supporters", False, False,
         gettext_lazy("This chapter is open only to people who work in tech."),
         gettext_lazy("Only people who work in tech may join."),
         gettext_lazy("People who do not work in tech but support workers' organizing "
@@ -153,6 +156,12 @@ RULE_BY_KEY = {rule.key: rule for rule in RULES}
 def needed_questions(rules: Rules) -> list[str]:
     """The yes/no questions these rules need answered, in the order they are asked."""
     return [rule.key for rule in RULES if rule.applies(rules)]
+
+
+def failed_rules(answers: dict) -> list[Rule]:
+    """The rules these answers would fail wherever they apply (a chapter fits the person
+    only if none of them applies there)."""
+    return [rule for rule in RULES if _yes_no(answers.get(rule.key)) == rule.failing_answer]
 
 
 def _yes_no(value: Any) -> bool | None:
