@@ -35,9 +35,27 @@ class Results:
     online: list[Chapter] = field(default_factory=list)
     name_matches: list[Chapter] = field(default_factory=list)
     revive: list[tuple[Chapter, float]] = field(default_factory=list)
+    # Graduated chapters near the place: their story is told, never "no chapter here".
+    graduated: list[tuple[Chapter, float]] = field(default_factory=list)
     partners: list[PartnerOrganization] = field(default_factory=list)
     nothing_near: bool = False
     global_chapter: Chapter | None = None
+
+
+    @property
+    def has_story(self) -> bool:
+        """A graduated chapter's story is shown: the place is not one with no chapter."""
+        return bool(self.graduated) or any(
+            c.status == ChapterStatus.GRADUATED for c in self.name_matches)
+
+
+MAX_GRADUATED = 10
+
+
+def graduated(filters: Filters):
+    """Chapters that graduated into a union, for a directory browsed without a search."""
+    return filtered(filters, statuses=False).filter(
+        status=ChapterStatus.GRADUATED).order_by("name", "pk")[:MAX_GRADUATED]
 
 
 def filtered(filters: Filters, *, statuses: bool = True):
@@ -66,8 +84,11 @@ def search(query: str, latitude: float | None, longitude: float | None,
         resolution = resolve(query)
         results.place, results.choices = resolution.place, resolution.choices
         if len(fold(query)) >= 2:
+            # A graduated chapter is found by its name whatever the status filter says.
+            statuses = {*filters.statuses, ChapterStatus.GRADUATED}
             results.name_matches = [
-                chapter for chapter in filtered(filters).filter(name__icontains=query)
+                chapter for chapter in filtered(filters, statuses=False)
+                .filter(name__icontains=query, status__in=statuses)
                 .order_by("name")[:MAX_NAME_MATCHES]
                 if _language_ok(chapter, filters)
             ]
@@ -86,9 +107,17 @@ def search(query: str, latitude: float | None, longitude: float | None,
         local = [row for row in near if row[2] in filters.statuses][:MAX_LOCAL]
         revive = [row for row in near if row[2] == ChapterStatus.DORMANT and row[0] <= NEAR_KM
                   and row[2] not in filters.statuses][:3]
-        shown = hydrate(sorted(local + revive))
+        named = {c.pk for c in results.name_matches}
+        graduated = [row for row in near if row[2] == ChapterStatus.GRADUATED
+                     and row[0] <= NEAR_KM and row[2] not in filters.statuses
+                     and row[1] not in named][:3]
+        shown = hydrate(sorted(local + revive + graduated))
         results.local = [(c, km) for c, km in shown if c.status in filters.statuses]
-        results.revive = [(c, km) for c, km in shown if c.status not in filters.statuses]
+        results.revive = [(c, km) for c, km in shown if c.status == ChapterStatus.DORMANT
+                          and c.status not in filters.statuses]
+        results.graduated = [(c, km) for c, km in shown
+                             if c.status == ChapterStatus.GRADUATED
+                             and c.status not in filters.statuses]
         results.nothing_near = not any(km <= NEAR_KM for _, km in results.local)
     if filters.kind != ChapterKind.LOCAL or results.nothing_near:
         online = Chapter.objects.listed().filter(kind=ChapterKind.ONLINE,

@@ -22,11 +22,11 @@ from onboarding.times import viewer_zone
 from twc.templatetags.i18n_extras import language_name
 
 from . import pagecache, services
-from .enums import ChapterKind
+from .enums import ChapterKind, ChapterStatus
 from .forms import ApiPageForm, ChapterForm, DirectoryForm, NearForm, PartnerForm, StatusForm
 from .geo import chapters_near
 from .models import Chapter, PartnerOrganization
-from .search import Filters, Results, filtered, search
+from .search import Filters, Results, filtered, graduated, search
 
 PAGE_SIZE = 24
 # The API answers in pages, so its cost does not grow with the network: 100 chapters by
@@ -56,6 +56,11 @@ def _directory_context(request: HttpRequest, form: DirectoryForm) -> tuple[dict,
             # Languages are a JSON list, filtered in Python to keep SQLite and PostgreSQL alike.
             chapters = [c for c in chapters if filters.language in (c.languages or [])]
         context["page"] = Paginator(chapters, PAGE_SIZE).get_page(request.GET.get("page"))
+        if ChapterStatus.GRADUATED not in filters.statuses and context["page"].number == 1:
+            # Chapters that became unions stay findable: their own short list.
+            context["graduated"] = [c for c in graduated(filters)
+                                    if not filters.language
+                                    or filters.language in (c.languages or [])]
     return context, 200
 
 
