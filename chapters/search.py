@@ -5,7 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .enums import ChapterKind, ChapterStatus
-from .geo import fold, hydrate, nearest, resolve
+import difflib
+
+from django.db import connection
+
+from .geo import MAX_CANDIDATES, MAX_SUGGESTIONS, MIN_RATIO, fold, hydrate, nearest, resolve
+from .geo import suggest_places
 from .models import Chapter, PartnerOrganization, Place
 
 NEAR_KM = 100  # "no chapter within 100 km" below this, the page says so plainly
@@ -13,6 +18,10 @@ SEARCH_KM = 400  # how far the results look for local chapters
 MAX_LOCAL = 20
 MAX_ONLINE = 20
 MAX_NAME_MATCHES = 10
+# A place found under another of its names, or a small one, may hide a typo for a much
+# larger place: offer it too ("Chapters near El Torno. Did you mean Turin?").
+SMALL_PLACE_POPULATION = 100_000
+MUCH_LARGER = 10
 
 
 @dataclass
@@ -40,6 +49,9 @@ class Results:
     partners: list[PartnerOrganization] = field(default_factory=list)
     nothing_near: bool = False
     global_chapter: Chapter | None = None
+    # "Did you mean …?" for a name that matches no place and no chapter.
+    suggested_places: list[Place] = field(default_factory=list)
+    suggested_chapters: list[Chapter] = field(default_factory=list)
 
 
     @property
@@ -56,6 +68,30 @@ def graduated(filters: Filters):
     """Chapters that graduated into a union, for a directory browsed without a search."""
     return filtered(filters, statuses=False).filter(
         status=ChapterStatus.GRADUATED).order_by("name", "pk")[:MAX_GRADUATED]
+
+
+def suggest_chapters(query: str, filters: Filters) -> list[Chapter]:
+    """Listed chapters whose name is close to a misspelt `query` ("TWC Berln"), at most a
+    few: the chapter-name trigram index on PostgreSQL, difflib over a bounded list
+    elsewhere."""
+    key = fold(query)[:60]
+    if len(key) < 3:
+        return []
+    statuses = {*filters.statuses, ChapterStatus.GRADUATED}
+    chapters = filtered(filters, statuses=False).filter(status__in=statuses)
+    if connection.vendor == "postgresql":
+        found = list(chapters.extra(
+            select={"alike": "similarity(UPPER(name::text), UPPER(%s))"}, select_params=[key],
+            where=["UPPER(name::text) %% UPPER(%s)"], params=[key],
+        ).order_by("-alike", "name")[:MAX_SUGGESTIONS * 3])
+        return [c for c in found if difflib.SequenceMatcher(
+            a=fold(c.name), b=key).ratio() >= MIN_RATIO][:MAX_SUGGESTIONS]
+    names = chapters.order_by("name").values_list("pk", "name")[:MAX_CANDIDATES]
+    scored = sorted((-ratio, name, pk) for pk, name in names
+                    if (ratio := difflib.SequenceMatcher(a=fold(name), b=key).ratio())
+                    >= MIN_RATIO)
+    found = Chapter.objects.in_bulk([pk for _r, _n, pk in scored[:MAX_SUGGESTIONS]])
+    return [found[pk] for _r, _n, pk in scored[:MAX_SUGGESTIONS] if pk in found]
 
 
 def filtered(filters: Filters, *, statuses: bool = True):
@@ -93,8 +129,19 @@ def search(query: str, latitude: float | None, longitude: float | None,
                 if _language_ok(chapter, filters)
             ]
         results.unknown_place = not resolution.place and not resolution.choices
+        if results.unknown_place and not results.name_matches:
+            results.suggested_chapters = suggest_chapters(query, filters)
+            if not results.suggested_chapters:
+                results.suggested_places = suggest_places(query)
         if results.place:
             latitude, longitude = results.place.latitude, results.place.longitude
+            if (not getattr(results.place, "is_exact", True)
+                    or results.place.population < SMALL_PLACE_POPULATION):
+                # "Torno" is another name of a small El Torno; Torino is more likely meant.
+                results.suggested_places = [
+                    p for p in suggest_places(query, limit=MAX_SUGGESTIONS + 1)
+                    if p.population >= MUCH_LARGER * results.place.population
+                    and p.pk != results.place.pk][:1]
     elif latitude is not None and longitude is not None:
         results.searched = True
     if latitude is not None and longitude is not None and filters.kind != ChapterKind.ONLINE:

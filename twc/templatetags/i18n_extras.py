@@ -125,6 +125,12 @@ def place_label(place) -> str:
     return format_place(place.name, place.region_name, place.country_code)
 
 
+@register.filter
+def place_query(place) -> str:
+    """What to search for to find exactly this place again: "London, Canada"."""
+    return f"{place.name}, {country_name(place.country_code)}"
+
+
 @register.simple_tag
 def language_options() -> str:
     """The language switcher's `<option>`s, the viewer's language selected: each language's
