@@ -118,7 +118,8 @@ def _many_chapters(count):
     )
 
 
-@pytest.mark.parametrize("params", [{"q": "Berlin"}, {"status": ["active", "dormant"]}])
+@pytest.mark.parametrize("params", [{"q": "Berlin"}, {"status": ["active", "dormant"]}, {},
+                                    {"q": "Berln"}])
 def test_directory_queries_do_not_grow_with_chapters(demo_chapters, client, params,
                                                      django_assert_num_queries):
     small = _directory_queries(client, params)
