@@ -204,7 +204,8 @@ def suggest_places(query: str, limit: int = MAX_SUGGESTIONS) -> list[Place]:
         # so both databases suggest the same places.
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT n.key, n.place_id FROM {_table(PlaceName)} n "
+                f"SELECT n.key, n.place_id, n.is_primary, p.population "
+                f"FROM {_table(PlaceName)} n "
                 f"JOIN {_table(Place)} p ON p.id = n.place_id "
                 "WHERE n.key %% %s AND n.key <> %s "
                 "ORDER BY similarity(n.key, %s) DESC, p.population DESC LIMIT 50",
@@ -217,10 +218,12 @@ def suggest_places(query: str, limit: int = MAX_SUGGESTIONS) -> list[Place]:
             key__gte=key[:2], key__lt=key[0] + chr(ord(key[1]) + 1),
         ).exclude(key=key).annotate(size=Length("key")).filter(
             size__gte=len(key) - 2, size__lte=len(key) + 2,
-        ).values_list("key", "place_id")[:MAX_CANDIDATES])
+        ).values_list("key", "place_id", "is_primary", "place__population")[:MAX_CANDIDATES])
     matcher = difflib.SequenceMatcher(b=key, autojunk=False)
     scored = []
-    for candidate, place_id in rows:
+    for candidate, place_id, is_primary, population in rows:
+        if not is_primary and population < LARGE_PLACE_POPULATION:
+            continue  # a small town's other name ("Berlin" for North Canton) is noise
         matcher.set_seq1(candidate)
         if (matcher.real_quick_ratio() >= MIN_RATIO and matcher.quick_ratio() >= MIN_RATIO
                 and (ratio := matcher.ratio()) >= MIN_RATIO):
