@@ -6,9 +6,16 @@ near a proposed one); keep them stable.
 
 from __future__ import annotations
 
+import difflib
 import math
 import unicodedata
 from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import F, FloatField, Q, Value
+from django.db.models.functions import ASin, Cos, Least, Length, Power, Radians, Sin, Sqrt
+
+from twc.templatetags.i18n_extras import country_name
 
 from .enums import ChapterKind
 from .models import Chapter, Place, PlaceName
@@ -73,8 +80,8 @@ def resolve_place(query: str, limit: int = 8) -> list[Place]:
     places = _ranked_places(name, limit)
     if qualifier:
         # "Cambridge, Massachusetts" or "Portland, US": keep the places the qualifier names.
-        qualified = [p for p in places if qualifier in (p.country_code.casefold(),
-                                                        fold(p.region_name))]
+        qualified = [p for p in places if qualifier in (
+            p.country_code.casefold(), fold(p.region_name), fold(country_name(p.country_code)))]
         exact = [p for p in qualified if p.is_exact]
         if exact or qualified:
             return exact or qualified
@@ -151,3 +158,90 @@ def hydrate(near: list[tuple[float, int, str]], chapters=None) -> list[tuple[Cha
         chapters = Chapter.objects.listed()
     found = chapters.in_bulk([pk for _km, pk, _status in near])
     return [(found[pk], km) for km, pk, _status in near if pk in found]
+
+
+def distance_expression(latitude: float, longitude: float):
+    """The haversine distance in km from a point to a chapter's coordinates, as a database
+    expression (NULL for an online chapter), so a query can order and bound by it."""
+    lat, lon = Radians(Value(float(latitude))), Radians(Value(float(longitude)))
+    a = (Power(Sin((Radians(F("latitude")) - lat) / 2), 2)
+         + Cos(lat) * Cos(Radians(F("latitude")))
+         * Power(Sin((Radians(F("longitude")) - lon) / 2), 2))
+    return 2 * EARTH_RADIUS_KM * ASin(Least(Value(1.0), Sqrt(a)), output_field=FloatField())
+
+
+def box_around(latitude: float, longitude: float, radius_km: float):
+    """A filter for coordinates within a box holding the circle of `radius_km` (indexable)."""
+    lat_span = radius_km / 111.0
+    lon_span = radius_km / max(1.0, 111.0 * math.cos(math.radians(latitude)))
+    box = Q(latitude__gte=latitude - lat_span, latitude__lte=latitude + lat_span)
+    if -180 < longitude - lon_span and longitude + lon_span < 180:
+        box &= Q(longitude__gte=longitude - lon_span, longitude__lte=longitude + lon_span)
+    return box
+
+
+# "Did you mean …?": how many suggestions, how alike a name must be, and (SQLite) how many
+# candidate names difflib may compare at most.
+MAX_SUGGESTIONS = 3
+MIN_SIMILARITY = 0.3  # pg_trgm's own default threshold for `%`
+MIN_RATIO = 0.75
+MAX_CANDIDATES = 5000
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def suggest_places(query: str, limit: int = MAX_SUGGESTIONS) -> list[Place]:
+    """Places whose name is close to a misspelt `query` ("Berln" -> Berlin), the most alike
+    first and, among equally alike, the most populous. One or two queries, either database:
+    pg_trgm's index on PostgreSQL, a bounded candidate set and difflib elsewhere."""
+    key = fold(query)[:60].partition(",")[0].strip()
+    if len(key) < 3:
+        return []
+    if connection.vendor == "postgresql":
+        # The trigram index finds the candidates; difflib scores them below, as on SQLite,
+        # so both databases suggest the same places.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT n.key, n.place_id, n.is_primary, p.population "
+                f"FROM {_table(PlaceName)} n "
+                f"JOIN {_table(Place)} p ON p.id = n.place_id "
+                "WHERE n.key %% %s AND n.key <> %s "
+                "ORDER BY similarity(n.key, %s) DESC, p.population DESC LIMIT 50",
+                [key, key, key])
+            rows = cursor.fetchall()
+    else:
+        # Names that start with the same two letters and are about as long: a typo rarely
+        # changes either. Served by the (key, place) index as a range.
+        rows = list(PlaceName.objects.filter(
+            key__gte=key[:2], key__lt=key[0] + chr(ord(key[1]) + 1),
+        ).exclude(key=key).annotate(size=Length("key")).filter(
+            size__gte=len(key) - 2, size__lte=len(key) + 2,
+        ).values_list("key", "place_id", "is_primary", "place__population")[:MAX_CANDIDATES])
+    matcher = difflib.SequenceMatcher(b=key, autojunk=False)
+    scored = []
+    for candidate, place_id, is_primary, population in rows:
+        if not is_primary and population < LARGE_PLACE_POPULATION:
+            continue  # a small town's other name ("Berlin" for North Canton) is noise
+        matcher.set_seq1(candidate)
+        if (matcher.real_quick_ratio() >= MIN_RATIO and matcher.quick_ratio() >= MIN_RATIO
+                and (ratio := matcher.ratio()) >= MIN_RATIO):
+            scored.append((place_id, ratio))
+    best: dict[int, float] = {}
+    for place_id, alike in scored:
+        best[place_id] = max(alike, best.get(place_id, 0.0))
+    if not best:
+        return []
+    places = Place.objects.in_bulk(list(best))
+    # About as alike (to a tenth): the larger place is the likelier one ("Berln": Berlin
+    # before Bern; "Torno": Turin before Toruń).
+    ranked = sorted(places.values(),
+                    key=lambda p: (-round(best[p.pk], 1), -p.population, p.pk))
+    seen, suggestions = set(), []
+    for place in ranked:
+        label = (fold(place.name), place.country_code)
+        if label not in seen:  # one "Berlin, Germany" even if two names matched
+            seen.add(label)
+            suggestions.append(place)
+    return suggestions[:limit]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import difflib
+import math
 from dataclasses import dataclass, field
 
-from .enums import ChapterKind, ChapterStatus
-import math
+from django.db import connection
 
-from .geo import distance_km, fold, hydrate, nearest, resolve
+from .enums import ChapterKind, ChapterStatus
+from .geo import MAX_CANDIDATES, MAX_SUGGESTIONS, MIN_RATIO, distance_km, fold, hydrate
+from .geo import nearest, resolve, suggest_places
 from .models import Chapter, PartnerOrganization, PeerChapter, Place
 
 NEAR_KM = 100  # "no chapter within 100 km" below this, the page says so plainly
@@ -15,6 +18,10 @@ SEARCH_KM = 400  # how far the results look for local chapters
 MAX_LOCAL = 20
 MAX_ONLINE = 20
 MAX_NAME_MATCHES = 10
+# A place found under another of its names, or a small one, may hide a typo for a much
+# larger place: offer it too ("Chapters near El Torno. Did you mean Turin?").
+SMALL_PLACE_POPULATION = 100_000
+MUCH_LARGER = 10
 
 
 @dataclass
@@ -44,6 +51,8 @@ class Results:
     online: list[Chapter] = field(default_factory=list)
     name_matches: list[Chapter] = field(default_factory=list)
     revive: list[tuple[Chapter, float]] = field(default_factory=list)
+    # Graduated chapters near the place: their story is told, never "no chapter here".
+    graduated: list[tuple[Chapter, float]] = field(default_factory=list)
     partners: list[PartnerOrganization] = field(default_factory=list)
     nothing_near: bool = False
     global_chapter: Chapter | None = None
@@ -58,6 +67,49 @@ class Results:
         merged = [(km, 0, i, item) for i, (item, km) in enumerate(self.local)]
         merged += [(km, 1, i, item) for i, (item, km) in enumerate(self.peers)]
         return [(item, km) for km, _peer, _i, item in sorted(merged, key=lambda row: row[:3])]
+    # "Did you mean …?" for a name that matches no place and no chapter.
+    suggested_places: list[Place] = field(default_factory=list)
+    suggested_chapters: list[Chapter] = field(default_factory=list)
+
+
+    @property
+    def has_story(self) -> bool:
+        """A graduated chapter's story is shown: the place is not one with no chapter."""
+        return bool(self.graduated) or any(
+            c.status == ChapterStatus.GRADUATED for c in self.name_matches)
+
+
+MAX_GRADUATED = 10
+
+
+def graduated(filters: Filters):
+    """Chapters that graduated into a union, for a directory browsed without a search."""
+    return filtered(filters, statuses=False).filter(
+        status=ChapterStatus.GRADUATED).order_by("name", "pk")[:MAX_GRADUATED]
+
+
+def suggest_chapters(query: str, filters: Filters) -> list[Chapter]:
+    """Listed chapters whose name is close to a misspelt `query` ("TWC Berln"), at most a
+    few: the chapter-name trigram index on PostgreSQL, difflib over a bounded list
+    elsewhere."""
+    key = fold(query)[:60]
+    if len(key) < 3:
+        return []
+    statuses = {*filters.statuses, ChapterStatus.GRADUATED}
+    chapters = filtered(filters, statuses=False).filter(status__in=statuses)
+    if connection.vendor == "postgresql":
+        found = list(chapters.extra(
+            select={"alike": "similarity(UPPER(name::text), UPPER(%s))"}, select_params=[key],
+            where=["UPPER(name::text) %% UPPER(%s)"], params=[key],
+        ).order_by("-alike", "name")[:MAX_SUGGESTIONS * 3])
+        return [c for c in found if difflib.SequenceMatcher(
+            a=fold(c.name), b=key).ratio() >= MIN_RATIO][:MAX_SUGGESTIONS]
+    names = chapters.order_by("name").values_list("pk", "name")[:MAX_CANDIDATES]
+    scored = sorted((-ratio, name, pk) for pk, name in names
+                    if (ratio := difflib.SequenceMatcher(a=fold(name), b=key).ratio())
+                    >= MIN_RATIO)
+    found = Chapter.objects.in_bulk([pk for _r, _n, pk in scored[:MAX_SUGGESTIONS]])
+    return [found[pk] for _r, _n, pk in scored[:MAX_SUGGESTIONS] if pk in found]
 
 
 def filtered(filters: Filters, *, statuses: bool = True):
@@ -123,8 +175,11 @@ def search(query: str, latitude: float | None, longitude: float | None,
         resolution = resolve(query)
         results.place, results.choices = resolution.place, resolution.choices
         if len(fold(query)) >= 2:
+            # A graduated chapter is found by its name whatever the status filter says.
+            statuses = {*filters.statuses, ChapterStatus.GRADUATED}
             results.name_matches = [
-                chapter for chapter in filtered(filters).filter(name__icontains=query)
+                chapter for chapter in filtered(filters, statuses=False)
+                .filter(name__icontains=query, status__in=statuses)
                 .order_by("name")[:MAX_NAME_MATCHES]
                 if _language_ok(chapter, filters)
             ]
@@ -134,8 +189,19 @@ def search(query: str, latitude: float | None, longitude: float | None,
                 if _language_ok(group, filters)
             ]
         results.unknown_place = not resolution.place and not resolution.choices
+        if results.unknown_place and not results.name_matches:
+            results.suggested_chapters = suggest_chapters(query, filters)
+            if not results.suggested_chapters:
+                results.suggested_places = suggest_places(query)
         if results.place:
             latitude, longitude = results.place.latitude, results.place.longitude
+            if (not getattr(results.place, "is_exact", True)
+                    or results.place.population < SMALL_PLACE_POPULATION):
+                # "Torno" is another name of a small El Torno; Torino is more likely meant.
+                results.suggested_places = [
+                    p for p in suggest_places(query, limit=MAX_SUGGESTIONS + 1)
+                    if p.population >= MUCH_LARGER * results.place.population
+                    and p.pk != results.place.pk][:1]
     elif latitude is not None and longitude is not None:
         results.searched = True
     if latitude is not None and longitude is not None and filters.kind != ChapterKind.ONLINE:
@@ -148,9 +214,17 @@ def search(query: str, latitude: float | None, longitude: float | None,
         local = [row for row in near if row[2] in filters.statuses][:MAX_LOCAL]
         revive = [row for row in near if row[2] == ChapterStatus.DORMANT and row[0] <= NEAR_KM
                   and row[2] not in filters.statuses][:3]
-        shown = hydrate(sorted(local + revive))
+        named = {c.pk for c in results.name_matches}
+        graduated = [row for row in near if row[2] == ChapterStatus.GRADUATED
+                     and row[0] <= NEAR_KM and row[2] not in filters.statuses
+                     and row[1] not in named][:3]
+        shown = hydrate(sorted(local + revive + graduated))
         results.local = [(c, km) for c, km in shown if c.status in filters.statuses]
-        results.revive = [(c, km) for c, km in shown if c.status not in filters.statuses]
+        results.revive = [(c, km) for c, km in shown if c.status == ChapterStatus.DORMANT
+                          and c.status not in filters.statuses]
+        results.graduated = [(c, km) for c, km in shown
+                             if c.status == ChapterStatus.GRADUATED
+                             and c.status not in filters.statuses]
         if filters.with_peers:
             results.peers = peers_near(latitude, longitude, SEARCH_KM, filters)
         results.nothing_near = not any(km <= NEAR_KM for _, km in results.local + results.peers)

@@ -23,11 +23,11 @@ from onboarding.times import viewer_zone
 from twc.templatetags.i18n_extras import language_name
 
 from . import pagecache, services
-from .enums import ChapterKind
+from .enums import ChapterKind, ChapterStatus
 from .forms import ApiPageForm, ChapterForm, DirectoryForm, NearForm, PartnerForm, StatusForm
 from .geo import chapters_near
 from .models import Chapter, PartnerOrganization
-from .search import OURS, Filters, Results, filtered, filtered_peers, search
+from .search import OURS, Filters, Results, filtered, filtered_peers, graduated, search
 
 PAGE_SIZE = 24
 # The API answers in pages, so its cost does not grow with the network: 100 chapters by
@@ -60,6 +60,11 @@ def _directory_context(request: HttpRequest, form: DirectoryForm) -> tuple[dict,
         if filters.network and filters.network != OURS:
             chapters = filtered_peers(filters).order_by("name", "pk")
         context["page"] = Paginator(chapters, PAGE_SIZE).get_page(request.GET.get("page"))
+        if ChapterStatus.GRADUATED not in filters.statuses and context["page"].number == 1:
+            # Chapters that became unions stay findable: their own short list.
+            context["graduated"] = [c for c in graduated(filters)
+                                    if not filters.language
+                                    or filters.language in (c.languages or [])]
     return context, 200
 
 

@@ -48,10 +48,10 @@ def load() -> None:
     _policy(chapters["berlin"], [
         {"exclude_hire_fire": True, "approval_required": True,
          "questions": [{"text": "How did you hear about us?", "required": False}],
-         "note": "Our first rules."},
+         "note": "Our first rules: people who can hire or fire may not join."},
         {"exclude_hire_fire": False, "approval_required": True,
          "questions": [{"text": "How did you hear about us?", "required": False}],
-         "note": "Managers without firing power may now join."},
+         "note": "Managers who can hire or fire may now join: we changed our mind."},
     ])
     _policy(chapters["milan"], [
         {"exclude_hire_fire": True, "allow_supporters": False, "approval_required": True,

@@ -107,16 +107,61 @@ def effective_rules(baseline_version: PolicyVersion | None,
     return combine(rules_of(baseline_version), chapter_rules)
 
 
+@dataclass(frozen=True)
+class Rule:
+    """One yes/no rule: the question that decides it, the answer that fails it, and what the
+    page says when it applies and when it does not. The join form, `eligibility` and
+    `describe` all read this table, so the page cannot say what the rules do not do."""
+
+    key: str
+    field: str  # the field of `Rules` (and of a policy version) that turns the rule on
+    on_when: bool  # that field's value when the rule applies
+    failing_answer: bool
+    reason: Any  # lazy text: why a person who fails it is refused
+    refused: Any  # lazy text: the rule in plain words where it applies
+    welcome: Any | None  # lazy text where it does not apply (None: nothing to say)
+
+    def applies(self, rules: Rules) -> bool:
+        return getattr(rules, self.field) == self.on_when
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        OWNER_EXECUTIVE_INVESTOR, "exclude_owners_executives_investors", True, True,
+        gettext_lazy("The network does not accept owners, executives or investors of a "
+                     "company."),
+        gettext_lazy("Owners, executives and investors (such as venture capitalists) "
+                     "may not join."),
+        None,
+    ),
+    Rule(
+        HIRE_FIRE, "exclude_hire_fire", True, True,
+        gettext_lazy("This chapter does not accept people who can hire or fire, "
+                     "or decide who is hired or fired."),
+        gettext_lazy("People who can hire or fire, or decide who is hired or fired, "
+                     "may not join."),
+        gettext_lazy("Managers may join, including those who can hire or fire."),
+    ),
+    Rule(
+        WORKS_IN_TECH, "allow_supporters", False, False,
+        gettext_lazy("This chapter is open only to people who work in tech."),
+        gettext_lazy("Only people who work in tech may join."),
+        gettext_lazy("People who do not work in tech but support workers' organizing "
+                     "are welcome."),
+    ),
+)
+RULE_BY_KEY = {rule.key: rule for rule in RULES}
+
+
 def needed_questions(rules: Rules) -> list[str]:
     """The yes/no questions these rules need answered, in the order they are asked."""
-    needed = []
-    if rules.exclude_hire_fire:
-        needed.append(HIRE_FIRE)
-    if rules.exclude_owners_executives_investors:
-        needed.append(OWNER_EXECUTIVE_INVESTOR)
-    if not rules.allow_supporters:
-        needed.append(WORKS_IN_TECH)
-    return needed
+    return [rule.key for rule in RULES if rule.applies(rules)]
+
+
+def failed_rules(answers: dict) -> list[Rule]:
+    """The rules these answers would fail wherever they apply (a chapter fits the person
+    only if none of them applies there)."""
+    return [rule for rule in RULES if _yes_no(answers.get(rule.key)) == rule.failing_answer]
 
 
 def _yes_no(value: Any) -> bool | None:
@@ -130,20 +175,13 @@ def _yes_no(value: Any) -> bool | None:
 def eligibility(rules: Rules, answers: dict) -> Decision:
     """Judge one person's answers against the rules, naming each rule they do not meet."""
     reasons, unknown = [], []
-    checks = {
-        HIRE_FIRE: (True, _("This chapter does not accept people who can hire or fire, "
-                            "or decide who is hired or fired.")),
-        OWNER_EXECUTIVE_INVESTOR: (True, _("The network does not accept owners, executives "
-                                           "or investors of a company.")),
-        WORKS_IN_TECH: (False, _("This chapter is open only to people who work in tech.")),
-    }
     for key in needed_questions(rules):
+        rule = RULE_BY_KEY[key]
         value = _yes_no(answers.get(key))
-        failing_value, reason = checks[key]
         if value is None:
             unknown.append(str(QUESTION_TEXT[key]))
-        elif value == failing_value:
-            reasons.append(reason)
+        elif value == rule.failing_answer:
+            reasons.append(str(rule.reason))
     given = answers.get("questions") or {}
     for question in rules.questions:
         if question.required and not str(given.get(question.text, "")).strip():
@@ -171,24 +209,34 @@ def loosenings(baseline: Rules, proposed: Rules) -> list[str]:
     return problems
 
 
-def describe(rules: Rules) -> list[str]:
-    """The rules in plain words, one sentence each, for the chapter page."""
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of "Who may join", with what it claims so a test can hold it to the
+    rules: an answer to `key` that is `accepted` or not, or (no key) whether an organizer
+    reviews requests. Renders as its text."""
+
+    text: str
+    key: str | None = None
+    answer: bool | None = None
+    accepted: bool | None = None
+    approval_required: bool | None = None
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def describe(rules: Rules) -> list[Sentence]:
+    """The rules in plain words, one sentence each, for the chapter page and the join form."""
     lines = []
-    if rules.exclude_owners_executives_investors:
-        lines.append(_("Owners, executives and investors (such as venture capitalists) "
-                       "may not join."))
-    if rules.exclude_hire_fire:
-        lines.append(_("People who can hire or fire, or decide who is hired or fired, "
-                       "may not join."))
-    else:
-        lines.append(_("Managers without the power to hire or fire may join."))
-    if rules.allow_supporters:
-        lines.append(_("People who do not work in tech but support workers' organizing "
-                       "are welcome."))
-    else:
-        lines.append(_("Only people who work in tech may join."))
+    for rule in RULES:
+        if rule.applies(rules):
+            lines.append(Sentence(str(rule.refused), rule.key, rule.failing_answer, False))
+        elif rule.welcome is not None:
+            lines.append(Sentence(str(rule.welcome), rule.key, rule.failing_answer, True))
     if rules.approval_required:
-        lines.append(_("An organizer reviews each request to join."))
+        lines.append(Sentence(_("An organizer reviews each request to join."),
+                              approval_required=True))
     else:
-        lines.append(_("Everyone who meets these rules is accepted straight away."))
+        lines.append(Sentence(_("Everyone who meets these rules is accepted straight away."),
+                              approval_required=False))
     return lines

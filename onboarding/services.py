@@ -30,7 +30,7 @@ from .models import (
     RegistrationStatus as S,
 )
 from . import signals
-from .times import format_local
+from .times import format_span, zone
 
 # Which registration status may become which.
 ALLOWED: dict[str, set[str]] = {
@@ -73,13 +73,16 @@ def _language(registration: Registration) -> str:
     return supported(saved or "") or supported(registration.session.language)
 
 
-def _context(registration: Registration, *, private: bool = False) -> dict:
+def _context(registration: Registration, *, private: bool = False,
+             language: str | None = None) -> dict:
     session = registration.session
     context = {
         "name": registration.name,
         "title": session.title,
         "chapter": session.chapter.name,
-        "starts": format_local(session.starts_at, session.chapter.timezone),
+        # "Mon 7 Dec, 19:00–20:30 CET" in the chapter's zone and the recipient's language.
+        "starts": format_span(session.starts_at, session.ends_at,
+                              zone(session.chapter.timezone) or dt.UTC, language),
         "link": settings.SITE_URL + reverse("onboarding:registration", args=[registration.token]),
         "code": registration.code,
     }
@@ -91,10 +94,11 @@ def _context(registration: Registration, *, private: bool = False) -> dict:
 
 def _email(registration: Registration, template: str, *, private: bool = False,
            **extra) -> None:
+    language = _language(registration)
     enqueue_email(
         registration.email, f"onboarding/{template}",
-        {**_context(registration, private=private), **extra},
-        _language(registration),
+        {**_context(registration, private=private, language=language), **extra},
+        language,
     )
 
 

@@ -50,7 +50,11 @@ def test_ambiguous_place_offers_choices_as_links(demo_chapters, client):
 
 def test_browsing_without_a_query_lists_active_chapters(demo_chapters, client):
     html = client.get("/chapters/").content.decode()
-    assert "TWC Berlin" in html and "TWC London" not in html
+    active, _sep, graduated = html.partition('id="graduated-all-heading"')
+    assert "TWC Berlin" in active and "TWC London" not in active
+    # London stays findable, in its own short list, with its story.
+    assert "TWC London" in graduated
+    assert "Graduated into <a href=\"https://utaw.tech/\"" in graduated
     html = client.get("/chapters/", {"status": "graduated"}).content.decode()
     assert "TWC London" in html and "TWC Berlin" not in html
 
@@ -114,7 +118,8 @@ def _many_chapters(count):
     )
 
 
-@pytest.mark.parametrize("params", [{"q": "Berlin"}, {"status": ["active", "dormant"]}])
+@pytest.mark.parametrize("params", [{"q": "Berlin"}, {"status": ["active", "dormant"]}, {},
+                                    {"q": "Berln"}])
 def test_directory_queries_do_not_grow_with_chapters(demo_chapters, client, params,
                                                      django_assert_num_queries):
     small = _directory_queries(client, params)

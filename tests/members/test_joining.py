@@ -89,11 +89,14 @@ def test_not_eligible_says_which_rule_and_offers_alternatives(chapter_a, chapter
 
 def test_alternatives_list_chapters_whose_rules_fit(chapter_a, chapter_b):
     adopt_policy_version(chapter_a, actor=None, note="no managers", exclude_hire_fire=True)
+    factories.make_chapter("potsdam", name="TWC Potsdam", latitude=52.39, longitude=13.06)
     factories.make_chapter("global", name="TWC Global", kind="online")
     response = signed_in(newcomer()).post(join_url(chapter_a), {
         "owner_executive_investor": "no", "hire_fire": "yes"})
     body = response.content.decode()
-    assert "TWC Beta" in body and "TWC Global" in body
+    assert "TWC Potsdam" in body and "TWC Global" in body
+    # Milan is 840 km from Berlin and in another country: not within reach.
+    assert "TWC Beta" not in body
 
 
 def test_missing_answer_re_renders_with_400_and_keeps_input(chapter_a):

@@ -8,6 +8,8 @@ from django_tasks_db.models import DBTaskResult
 
 from onboarding import services
 from onboarding.models import OnboardingSession
+from onboarding.times import make_aware_strict
+from tests import factories
 from tests.onboarding.factories import make_session
 from tests.tasks import run_queued_tasks
 
@@ -93,3 +95,20 @@ def test_promotion_queues_reminders(chapter_a):
     services.cancel_registration(first)
     assert reminders().count() == 4
     assert OnboardingSession.objects.get().places_left == 0
+
+
+def test_reminders_read_the_time_in_the_recipients_language(chapter_a, mailoutbox):
+    starts = make_aware_strict(dt.datetime(2030, 12, 9, 19, 0), "Europe/Berlin")
+    session = make_session(chapter_a, starts_at=starts, ends_at=starts + dt.timedelta(
+        minutes=90), language="it", registration_closes_at=None)
+    factories.make_user("de@example.org", preferred_language="de")
+    confirmed(session, "it@example.org")  # no account: the session's language
+    confirmed(session, "de@example.org")  # an account that reads German
+    run_queued_tasks()
+    mailoutbox.clear()
+    make_due()
+    run_queued_tasks()
+    bodies = {m.to[0]: m.body for m in mailoutbox}
+    assert "lun 9 dic, 19:00–20:30 CET" in bodies["it@example.org"]
+    assert "Mo., 9. Dez., 19:00–20:30 CET" in bodies["de@example.org"]
+    assert "2030-12-09" not in "".join(bodies.values())

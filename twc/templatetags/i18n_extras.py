@@ -11,6 +11,9 @@
   "Italian and English" / "italiano e inglese".
 - `{{ code|country_name }}`: an ISO 3166 country code's name in the viewer's language:
   "DE" is "Germany", "Allemagne", "Deutschland". Unknown codes come back unchanged.
+- `{{ chapter|chapter_place }}`, `{{ place|place_label }}`: where a chapter or a gazetteer
+  place is, as people write it: "Berlin, Germany" (never "Berlin, Berlin, DE"), "London,
+  Canada", "Boston, Massachusetts, United States"; the country in the viewer's language.
 
 Dates, times and plain numbers need nothing from here: Django's own `{{ value|date }}`
 (with named formats like "DATE_FORMAT" or "SHORT_DATETIME_FORMAT"), `floatformat` and
@@ -94,6 +97,38 @@ def country_name(code) -> str:
     if not code or code == "ZZ":  # ZZ is CLDR's "Unknown Region"
         return str(code)
     return current_locale().territories.get(code, code)
+
+
+def format_place(city: str, region: str, country_code: str) -> str:
+    """"City, Region, Country" without repeats or numeric region codes; the country named."""
+    parts = [str(city or "").strip()]
+    region = str(region or "").strip()
+    if region and not region.isdigit() and region.casefold() not in (
+            parts[0].casefold(), f"{parts[0]} city".casefold()):
+        parts.append(region)
+    if country_code:
+        parts.append(country_name(country_code))
+    return ", ".join(part for part in parts if part)
+
+
+@register.filter
+def chapter_place(chapter) -> str:
+    """Where a chapter is; "" for an online one."""
+    if getattr(chapter, "kind", "") == "online":
+        return ""
+    return format_place(chapter.city, chapter.region, chapter.country)
+
+
+@register.filter
+def place_label(place) -> str:
+    """Where a gazetteer place is: its name, its region when known by name, its country."""
+    return format_place(place.name, place.region_name, place.country_code)
+
+
+@register.filter
+def place_query(place) -> str:
+    """What to search for to find exactly this place again: "London, Canada"."""
+    return f"{place.name}, {country_name(place.country_code)}"
 
 
 @register.simple_tag
