@@ -157,6 +157,16 @@ def _alternatives(chapter: Chapter, answers: dict) -> dict:
             "global_chapter": global_chapter, "partners": partners}
 
 
+def _name_signed_up_with(user) -> dict:
+    """A person without a display name who signed up for a session under a name: that
+    name, offered (editable) where the join form asks for one."""
+    if user.display_name:
+        return {}
+    name = (user.onboarding_registrations.exclude(name="").order_by("-created_at")
+            .values_list("name", flat=True).first())
+    return {"display_name": name[:80]} if name else {}
+
+
 @login_required
 def join(request: HttpRequest, slug: str) -> HttpResponse:
     """Ask to join: only the questions the rules need, and the outcome at once."""
@@ -174,8 +184,8 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
     ask_profile = not (user.display_name and user.work_kind)
     data = request.POST if request.method == "POST" else None
     form = JoinForm(data, rules=rules)
-    profile_form = ProfileForm(data, instance=user, join=True, prefix="profile") \
-        if ask_profile else None
+    profile_form = ProfileForm(data, instance=user, join=True, prefix="profile",
+                               initial=_name_signed_up_with(user)) if ask_profile else None
     context = {"chapter": chapter, "form": form, "profile_form": profile_form,
                "rules": describe(rules)}
     if request.method != "POST":

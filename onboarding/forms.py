@@ -127,6 +127,18 @@ class RegistrationForm(forms.Form):
         help_text=_("We send a confirmation link. Nothing else is needed: no password."))
 
 
+class OneTapForm(forms.Form):
+    """A signed-in person signs up with their account's address: one tap. The name is asked
+    only when the account has none."""
+
+    name = forms.CharField(label=_("Name"), max_length=120, help_text=_("A pseudonym is fine."))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user.display_name:
+            del self.fields["name"]
+
+
 class CodeForm(forms.Form):
     email = forms.EmailField(label=_("Email address"), max_length=254)
     code = forms.CharField(label=_("Code from the email"), max_length=12)

@@ -265,6 +265,16 @@ def confirm_with_code(session: OnboardingSession, *, email: str, code: str) -> R
         return _confirm_locked(registration, session, now)
 
 
+def attach_account(registration: Registration, user) -> Registration:
+    """Link a sign-up to the account of the person who proved its address (by the emailed
+    link or code): their sign-ups then show on their page. A sign-up already linked to an
+    account keeps it."""
+    if registration.user_id is None and user.email.lower() == registration.email.lower():
+        Registration.objects.filter(pk=registration.pk, user__isnull=True).update(user=user)
+        registration.user = user
+    return registration
+
+
 def cancel_registration(registration: Registration, *, now: dt.datetime | None = None,
                         notify: bool = True) -> Registration:
     """The person cancels; if they held a place, the first waitlisted person gets it.
