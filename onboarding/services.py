@@ -43,6 +43,8 @@ ALLOWED: dict[str, set[str]] = {
 }
 
 REMINDER_OFFSETS = {"day": dt.timedelta(days=1), "hour": dt.timedelta(hours=1)}
+# Check-in opens this long before a session starts: at the door, not days ahead.
+CHECK_IN_OPENS_BEFORE = dt.timedelta(hours=1)
 # Re-sending a confirmation email for the same sign-up waits at least this long.
 RESEND_AFTER = dt.timedelta(minutes=5)
 
@@ -321,10 +323,25 @@ def promote_next(session: OnboardingSession, *, now: dt.datetime | None = None
     return promoted
 
 
+def check_in_opens_at(session: OnboardingSession) -> dt.datetime:
+    return session.starts_at - CHECK_IN_OPENS_BEFORE
+
+
+def check_in_is_open(session: OnboardingSession, now: dt.datetime | None = None) -> bool:
+    """From shortly before the session starts (and for good after it, for late marks)."""
+    return not session.is_cancelled and (now or timezone.now()) >= check_in_opens_at(session)
+
+
+class CheckInNotOpen(TransitionError):
+    pass
+
+
 def set_attendance(registration: Registration, *, attended: bool, actor,
                    now: dt.datetime | None = None) -> Registration:
-    """Check-in: mark a person as attended or no-show."""
+    """Check-in: mark a person as attended or no-show, once check-in is open."""
     new = S.ATTENDED if attended else S.NO_SHOW
+    if not check_in_is_open(registration.session, now):
+        raise CheckInNotOpen("check-in opens shortly before the session starts")
     with transaction.atomic():
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         if registration.status == new:

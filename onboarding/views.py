@@ -36,7 +36,7 @@ from .forms import (
 from .funnel import funnel
 from .models import PLACE_HOLDING, OnboardingSession, Registration, RegistrationStatus
 from .qr import qr_svg
-from .times import annotate_times, viewer_zone
+from .times import annotate_times, format_local, viewer_zone
 
 PAGE_SIZE = 20
 MAX_ID = 2**31 - 1
@@ -456,8 +456,25 @@ def attendees(request: HttpRequest, pk: int) -> HttpResponse:
                          .order_by("status", "name", "pk"))
     return render(request, "onboarding/attendees.html", {
         "session": session, "chapter": session.chapter, "registrations": registrations,
-        "not_followed": _not_followed(registrations),
+        **_follow_up_context(session, registrations),
+        **_check_in_context(session),
     })
+
+
+def _check_in_context(session: OnboardingSession) -> dict:
+    return {
+        "check_in_open": services.check_in_is_open(session),
+        "check_in_opens": format_local(services.check_in_opens_at(session),
+                                       session.chapter.timezone),
+    }
+
+
+def _follow_up_context(session, registrations) -> dict:
+    """Who awaits a follow-up, and whether anyone came at all: "everyone has been followed
+    up" is only true when someone attended."""
+    return {"not_followed": _not_followed(registrations),
+            "anyone_attended": any(r.status == RegistrationStatus.ATTENDED
+                                   for r in registrations)}
 
 
 def _not_followed(registrations) -> list[Registration]:
@@ -476,16 +493,25 @@ def check_in(request: HttpRequest, pk: int, registration_pk: int) -> HttpRespons
     attended = request.POST.get("attended")
     if attended not in ("1", "0"):
         return HttpResponse(_("Choose attended or did not come."), status=400)
+    registration.session = session
     try:
         registration = services.set_attendance(
             registration, attended=attended == "1", actor=request.user)
+    except services.CheckInNotOpen:
+        message = _("Check-in opens at %(time)s, an hour before the session starts.") % {
+            "time": format_local(services.check_in_opens_at(session), session.chapter.timezone)}
+        if request.htmx:
+            return HttpResponse(message, status=400)
+        messages.error(request, message)
+        return redirect("onboarding:attendees", session.pk)
     except services.TransitionError:
         return HttpResponse(_("This person cannot be checked in."), status=400)
     if request.htmx:
         # The row, and the follow-up list swapped out of band: it changes with each check-in.
-        attended = session.registrations.filter(status=RegistrationStatus.ATTENDED)
+        attended = list(session.registrations.filter(status=RegistrationStatus.ATTENDED)
+                        .order_by("name", "pk"))
         context = {"session": session, "registration": registration, "oob": True,
-                   "not_followed": _not_followed(attended.order_by("name", "pk"))}
+                   "check_in_open": True, **_follow_up_context(session, attended)}
         return HttpResponse(render_to_string("onboarding/attendees.html#person", context, request)
                             + render_to_string("onboarding/attendees.html#follow_up", context,
                                                request))
