@@ -212,6 +212,17 @@ def decide_request(membership: Membership, *, actor: User, approve: bool,
     return membership
 
 
+def role_changes(membership: Membership, organizers: int) -> set[str]:
+    """The roles this membership may be given (what change_role accepts), for a chapter
+    with this many organizers: only active members change role, and the last organizer
+    cannot step back. The member list offers exactly these."""
+    if membership.status != S.ACTIVE:
+        return set()
+    if membership.role == MembershipRole.ORGANIZER:
+        return {MembershipRole.MEMBER} if organizers > 1 else set()
+    return {MembershipRole.ORGANIZER}
+
+
 @transaction.atomic
 def change_role(membership: Membership, role: str, *, actor: User) -> Membership:
     """Promote an active member to organizer, or step an organizer back to member.
@@ -223,8 +234,8 @@ def change_role(membership: Membership, role: str, *, actor: User) -> Membership
         raise TransitionError(_("Only active members can change role."))
     if role == membership.role:
         return membership
-    if (role == MembershipRole.MEMBER and Membership.objects.organizers()
-            .filter(chapter_id=membership.chapter_id).count() <= 1):
+    organizers = Membership.objects.organizers().filter(chapter_id=membership.chapter_id)
+    if role not in role_changes(membership, organizers.count()):
         raise TransitionError(_("A chapter needs at least one organizer."))
     membership.role = role
     membership.save(update_fields=["role"])

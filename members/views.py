@@ -39,6 +39,10 @@ from .forms import (
 from .models import Membership, MembershipPolicy
 from .permissions import (
     has_mfa,
+    is_coach,
+    is_global_admin,
+    may_see_policy_history,
+    organizer_chapter_ids,
     may_edit_policy,
     may_manage_members,
     may_see_member_counts,
@@ -218,10 +222,17 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
 def me(request: HttpRequest) -> HttpResponse:
     """A person's own page: what the network holds about them, and nobody else's."""
     memberships = request.user.memberships.select_related("chapter").order_by("chapter__name")
+    organized = (Chapter.objects.filter(pk__in=organizer_chapter_ids(request.user))
+                 .annotate(waiting=Count("memberships", filter=Q(
+                     memberships__status=MembershipStatus.PENDING,
+                     memberships__user__isnull=False)))
+                 .order_by("name"))
     return render(request, "members/me.html", {
         "memberships": memberships, "has_mfa": has_mfa(request.user),
         "leavable": (MembershipStatus.PENDING, MembershipStatus.ACTIVE),
         "may_edit_baseline": may_edit_policy(request.user, None),
+        "organized": organized,
+        "is_coach": is_coach(request.user), "is_global_admin": is_global_admin(request.user),
     })
 
 
@@ -354,6 +365,9 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
     form = MemberFilterForm(request.GET)
     page = _labelled(CountAheadPaginator(_filtered_members(chapter, form), PAGE_SIZE).get_page(
         request.GET.get("page")), slug=chapter.slug)
+    organizers = Membership.objects.organizers().filter(chapter=chapter).count()
+    for membership in page.object_list:
+        membership.role_changes = services.role_changes(membership, organizers)
     template = "members/members.html#results" if request.htmx else "members/members.html"
     return render(request, template, {
         "chapter": chapter, "form": form, "page": page, "query": request.GET.urlencode(),
@@ -491,3 +505,18 @@ def policy_review(request: HttpRequest, slug: str) -> HttpResponse:
             unknown.append((membership, decision))
     return render(request, "members/policy_review.html",
                   {"chapter": chapter, "failing": failing, "unknown": unknown})
+
+
+@login_required
+def policy_history(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every version of the chapter's rules: what changed, field by field, who and why."""
+    from .models import PolicyVersion
+    from .policy_history import history
+
+    chapter = _chapter(slug, request.user, may_see_policy_history)
+    versions = (PolicyVersion.objects.filter(policy__chapter=chapter)
+                .select_related("created_by").order_by("-number")[:200])
+    return render(request, "members/policy_history.html", {
+        "chapter": chapter, "stories": history(versions),
+        "may_edit_policy": may_edit_policy(request.user, chapter),
+    })

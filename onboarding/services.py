@@ -114,6 +114,27 @@ def create_session(chapter, *, actor, **fields) -> OnboardingSession:
     return session
 
 
+def usual_session(chapter, *, recent: int = 5) -> dict:
+    """How the chapter usually runs its sessions, from its last few (not cancelled): the
+    most frequent format, language and capacity and the middle length. The new-session
+    form starts from these; a chapter without sessions gets its first language."""
+    sessions = list(chapter.onboarding_sessions.exclude(status=SessionStatus.CANCELLED)
+                    .order_by("-starts_at").values("format", "language", "capacity",
+                                                   "starts_at", "ends_at")[:recent])
+    if not sessions:
+        first = (chapter.languages or [""])[0]
+        return {"initial": {"language": supported(first)} if supported(first) else {},
+                "length": None}
+
+    def most_common(key):
+        values = [s[key] for s in sessions]
+        return max(values, key=lambda v: (values.count(v), -values.index(v)))
+
+    lengths = sorted(s["ends_at"] - s["starts_at"] for s in sessions)
+    return {"initial": {key: most_common(key) for key in ("format", "language", "capacity")},
+            "length": lengths[len(lengths) // 2]}
+
+
 def edit_session(session: OnboardingSession, *, actor, changed: list[str]) -> OnboardingSession:
     """Save an organizer's edits; a new start time re-plans the reminders, more places go
     to the waitlist."""

@@ -398,7 +398,9 @@ def session_create(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, _("This chapter has graduated or closed: it schedules no "
                                   "new sessions."))
         return redirect("onboarding:manage", chapter.slug)
-    form = SessionForm(request.POST or None, chapter=chapter)
+    usual = services.usual_session(chapter)
+    form = SessionForm(request.POST or None, chapter=chapter, initial=usual["initial"],
+                       usual_length=usual["length"])
     if request.method == "POST":
         if form.is_valid():
             session = services.create_session(chapter, actor=request.user, **form.cleaned_data)
