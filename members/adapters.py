@@ -14,6 +14,15 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_from_email(self) -> str:
         return settings.DEFAULT_FROM_EMAIL
 
+    def add_message(self, request, level, message_template=None, message_context=None,
+                    extra_tags="", message=None) -> None:
+        # Signed in by confirming a session sign-up: that page says so in its own words.
+        if (getattr(request, "quiet_sign_in", False)
+                and message_template == "account/messages/logged_in.txt"):
+            return
+        super().add_message(request, level, message_template, message_context, extra_tags,
+                            message)
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         from .models import User
 

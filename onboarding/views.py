@@ -244,6 +244,7 @@ def _sign_in_after_confirmation(request, registration: Registration,
         messages.success(request, _("You are signed in as %(name)s: your sign-ups and "
                                     "requests to join are on your page.")
                          % {"name": user.display_name or user.email})
+    request.quiet_sign_in = True  # no second "signed in" message from allauth
     return perform_login(request, user, redirect_url=then)
 
 

@@ -218,3 +218,11 @@ def test_another_persons_sign_up_does_not_show_as_mine(session_a, carol, as_user
     page = as_user(carol).get(reverse("onboarding:detail", args=[session_a.pk]))
     assert b"You're going" not in page.content and b"You sign up as Carol" in page.content
     assert re.search(rb"/sessions/r/[\w-]{20,}/", page.content) is None
+
+
+def test_the_page_after_confirming_says_signed_in_once(client, session_a):
+    _sign_up(client, session_a)
+    response = _confirm_by_link(client, Registration.objects.get())
+    page = client.get(response.url).content.decode()
+    assert "You are signed in as Rosa" in page
+    assert "Successfully signed in" not in page  # allauth's own message: not twice
