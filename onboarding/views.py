@@ -254,8 +254,16 @@ def check_email(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session_or_404(pk)
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
+        from allauth.core import ratelimit
+
         registration = None
-        if form.is_valid():
+        # A right code signs the person in: wrong guesses are limited as allauth limits
+        # failed sign-ins (per address and per IP).
+        key = f"{session.pk}:{form.data.get('email', '')[:254].strip().lower()}"
+        if form.is_valid() and not ratelimit.consume(request, action="login_failed", key=key,
+                                                     dry_run=True):
+            form.add_error(None, _("Too many wrong codes. Wait a few minutes and try again."))
+        elif form.is_valid():
             try:
                 registration = services.confirm_with_code(
                     session, email=form.cleaned_data["email"], code=form.cleaned_data["code"])
@@ -263,6 +271,7 @@ def check_email(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, _("Registration for this session is closed."))
             else:
                 if registration is None:
+                    ratelimit.consume(request, action="login_failed", key=key)
                     form.add_error("code", _("This code does not match. Check the email."))
         if registration is not None:
             then = reverse("onboarding:registration", args=[registration.token])

@@ -226,3 +226,16 @@ def test_the_page_after_confirming_says_signed_in_once(client, session_a):
     page = client.get(response.url).content.decode()
     assert "You are signed in as Rosa" in page
     assert "Successfully signed in" not in page  # allauth's own message: not twice
+
+
+def test_wrong_codes_are_limited_like_failed_sign_ins(client, session_a):
+    _sign_up(client, session_a)
+    registration = Registration.objects.get()
+    url = reverse("onboarding:check_email", args=[session_a.pk])
+    for _n in range(5):
+        assert client.post(url, {"email": "rosa@example.org", "code": "WRONG999"}
+                           ).status_code == 400
+    blocked = client.post(url, {"email": "rosa@example.org", "code": registration.code})
+    assert blocked.status_code == 400 and b"Too many wrong codes" in blocked.content
+    registration.refresh_from_db()
+    assert registration.status == S.PENDING and _signed_in_as(client) is None
