@@ -240,10 +240,15 @@ def _sign_in_after_confirmation(request, registration: Registration,
     if not user.is_active:
         return None
     services.attach_account(registration, user)
-    if not permissions.has_mfa(user):
+    name = user.display_name or user.email
+    if created:
+        # Say plainly that an account now exists, and that it can go.
+        messages.success(request, _("You are signed in as %(name)s, with no password: your "
+                                    "sign-ups and requests to join are on your page, where "
+                                    "you can also delete your account.") % {"name": name})
+    elif not permissions.has_mfa(user):
         messages.success(request, _("You are signed in as %(name)s: your sign-ups and "
-                                    "requests to join are on your page.")
-                         % {"name": user.display_name or user.email})
+                                    "requests to join are on your page.") % {"name": name})
     request.quiet_sign_in = True  # no second "signed in" message from allauth
     return perform_login(request, user, redirect_url=then)
 
