@@ -121,6 +121,7 @@ def test_an_organizer_goes_from_me_to_check_in_on_a_phone(demo_data, open_page,
     berlin_tools.get_by_role("link", name="Sessions and check-in").click()
     phone.wait_for_url(base + "/sessions/chapter/berlin/manage/")
     checker.check("sessions")
+    assert fits_the_screen(phone)
     phone.get_by_role("link", name="Tonight's onboarding").click()
     phone.wait_for_url(re.compile(r"/sessions/manage/\d+/$"))
     expect(phone.get_by_text("Every attendee has been followed up.")).to_have_count(0)
