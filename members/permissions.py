@@ -97,6 +97,12 @@ def may_see_member_counts(user: User, chapter: Chapter) -> bool:
     return has_mfa(user) and (is_organizer(user, chapter) or is_global_admin(user))
 
 
+def may_see_policy_history(user: User, chapter: Chapter) -> bool:
+    """Who changed a chapter's rules, version by version: its organizers and Global
+    admins (the public chapter page tells only what changed and when)."""
+    return has_mfa(user) and (is_organizer(user, chapter) or is_global_admin(user))
+
+
 def may_edit_policy(user: User, chapter: Chapter | None) -> bool:
     """A chapter's policy: its organizers. The network baseline: Global admins."""
     if chapter is None:

@@ -212,6 +212,17 @@ def decide_request(membership: Membership, *, actor: User, approve: bool,
     return membership
 
 
+def role_changes(membership: Membership, organizers: int) -> set[str]:
+    """The roles this membership may be given (what change_role accepts), for a chapter
+    with this many organizers: only active members change role, and the last organizer
+    cannot step back. The member list offers exactly these."""
+    if membership.status != S.ACTIVE:
+        return set()
+    if membership.role == MembershipRole.ORGANIZER:
+        return {MembershipRole.MEMBER} if organizers > 1 else set()
+    return {MembershipRole.ORGANIZER}
+
+
 @transaction.atomic
 def change_role(membership: Membership, role: str, *, actor: User) -> Membership:
     """Promote an active member to organizer, or step an organizer back to member.
@@ -223,8 +234,8 @@ def change_role(membership: Membership, role: str, *, actor: User) -> Membership
         raise TransitionError(_("Only active members can change role."))
     if role == membership.role:
         return membership
-    if (role == MembershipRole.MEMBER and Membership.objects.organizers()
-            .filter(chapter_id=membership.chapter_id).count() <= 1):
+    organizers = Membership.objects.organizers().filter(chapter_id=membership.chapter_id)
+    if role not in role_changes(membership, organizers.count()):
         raise TransitionError(_("A chapter needs at least one organizer."))
     membership.role = role
     membership.save(update_fields=["role"])
@@ -377,3 +388,39 @@ def reapply_erasures() -> int:
             delete_account(user, record_erasure=False)
             erased += 1
     return erased
+
+
+# ---------------------------------------------------------------------------------------
+# One identity: an address proved by an emailed link becomes (or finds) the person's account
+# ---------------------------------------------------------------------------------------
+
+# A confirmation link signs its holder in only this long after it was emailed: as long as
+# allauth keeps its own email-confirmation links valid.
+CONFIRMED_LINK_SIGNS_IN_FOR = timedelta(days=3)
+
+
+def account_for_confirmed_address(email: str, *, name: str = "",
+                                  language: str = "") -> tuple[User, bool]:
+    """The account of a person who just proved they hold `email` (by a link or a code
+    emailed there): theirs if they have one, else a new one, password-less, with the
+    address verified, named as they signed up and speaking their language. Returns
+    (user, created). An existing account keeps its name and language; its address is
+    marked verified, as allauth's own confirmation would."""
+    from allauth.account.models import EmailAddress
+
+    email = email.strip().lower()
+    with transaction.atomic():
+        user = User.objects.with_email(email).first()
+        created = user is None
+        if created:
+            user = User.objects.create_user(email, display_name=name.strip()[:80],
+                                            preferred_language=language)
+        address = EmailAddress.objects.filter(user=user, email__iexact=email).first()
+        if address is None:
+            EmailAddress.objects.create(user=user, email=email, verified=True,
+                                        primary=not user.emailaddress_set.filter(
+                                            primary=True).exists())
+        elif not address.verified:
+            address.verified = True
+            address.save(update_fields=["verified"])
+    return user, created

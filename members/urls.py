@@ -21,4 +21,5 @@ urlpatterns = [
     path("chapters/<slug:slug>/member-counts/", views.counts, name="counts"),
     path("chapters/<slug:slug>/policy/", views.edit_policy, name="policy"),
     path("chapters/<slug:slug>/policy/review/", views.policy_review, name="policy_review"),
+    path("chapters/<slug:slug>/policy/history/", views.policy_history, name="policy_history"),
 ]

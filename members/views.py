@@ -40,6 +40,10 @@ from .forms import (
 from .models import Membership, MembershipPolicy
 from .permissions import (
     has_mfa,
+    is_coach,
+    is_global_admin,
+    may_see_policy_history,
+    organizer_chapter_ids,
     may_edit_policy,
     may_manage_members,
     may_see_member_counts,
@@ -179,6 +183,16 @@ def _alternatives(chapter: Chapter, answers: dict) -> dict:
             "partners": partners}
 
 
+def _name_signed_up_with(user) -> dict:
+    """A person without a display name who signed up for a session under a name: that
+    name, offered (editable) where the join form asks for one."""
+    if user.display_name:
+        return {}
+    name = (user.onboarding_registrations.exclude(name="").order_by("-created_at")
+            .values_list("name", flat=True).first())
+    return {"display_name": name[:80]} if name else {}
+
+
 @login_required
 def join(request: HttpRequest, slug: str) -> HttpResponse:
     """Ask to join: only the questions the rules need, and the outcome at once."""
@@ -196,8 +210,8 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
     ask_profile = not (user.display_name and user.work_kind)
     data = request.POST if request.method == "POST" else None
     form = JoinForm(data, rules=rules)
-    profile_form = ProfileForm(data, instance=user, join=True, prefix="profile") \
-        if ask_profile else None
+    profile_form = ProfileForm(data, instance=user, join=True, prefix="profile",
+                               initial=_name_signed_up_with(user)) if ask_profile else None
     context = {"chapter": chapter, "form": form, "profile_form": profile_form,
                "rules": describe(rules)}
     if request.method != "POST":
@@ -230,10 +244,17 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
 def me(request: HttpRequest) -> HttpResponse:
     """A person's own page: what the network holds about them, and nobody else's."""
     memberships = request.user.memberships.select_related("chapter").order_by("chapter__name")
+    organized = (Chapter.objects.filter(pk__in=organizer_chapter_ids(request.user))
+                 .annotate(waiting=Count("memberships", filter=Q(
+                     memberships__status=MembershipStatus.PENDING,
+                     memberships__user__isnull=False)))
+                 .order_by("name"))
     return render(request, "members/me.html", {
         "memberships": memberships, "has_mfa": has_mfa(request.user),
         "leavable": (MembershipStatus.PENDING, MembershipStatus.ACTIVE),
         "may_edit_baseline": may_edit_policy(request.user, None),
+        "organized": organized,
+        "is_coach": is_coach(request.user), "is_global_admin": is_global_admin(request.user),
     })
 
 
@@ -366,6 +387,9 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
     form = MemberFilterForm(request.GET)
     page = _labelled(CountAheadPaginator(_filtered_members(chapter, form), PAGE_SIZE).get_page(
         request.GET.get("page")), slug=chapter.slug)
+    organizers = Membership.objects.organizers().filter(chapter=chapter).count()
+    for membership in page.object_list:
+        membership.role_changes = services.role_changes(membership, organizers)
     template = "members/members.html#results" if request.htmx else "members/members.html"
     return render(request, template, {
         "chapter": chapter, "form": form, "page": page, "query": request.GET.urlencode(),
@@ -503,3 +527,18 @@ def policy_review(request: HttpRequest, slug: str) -> HttpResponse:
             unknown.append((membership, decision))
     return render(request, "members/policy_review.html",
                   {"chapter": chapter, "failing": failing, "unknown": unknown})
+
+
+@login_required
+def policy_history(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every version of the chapter's rules: what changed, field by field, who and why."""
+    from .models import PolicyVersion
+    from .policy_history import history
+
+    chapter = _chapter(slug, request.user, may_see_policy_history)
+    versions = (PolicyVersion.objects.filter(policy__chapter=chapter)
+                .select_related("created_by").order_by("-number")[:200])
+    return render(request, "members/policy_history.html", {
+        "chapter": chapter, "stories": history(versions),
+        "may_edit_policy": may_edit_policy(request.user, chapter),
+    })

@@ -5,6 +5,7 @@ import datetime as dt
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import OnboardingSession, SessionFormat
 from .times import make_aware_strict, zone
@@ -48,8 +49,9 @@ class SessionForm(forms.ModelForm):
             "call_link": _("Shown only to people with a confirmed place."),
         }
 
-    def __init__(self, *args, chapter, **kwargs):
+    def __init__(self, *args, chapter, usual_length: dt.timedelta | None = None, **kwargs):
         self.chapter = chapter
+        self.usual_length = usual_length
         instance = kwargs.get("instance")
         if instance is not None and instance.pk and "initial" not in kwargs:
             tz = zone(chapter.timezone) or dt.UTC
@@ -65,6 +67,13 @@ class SessionForm(forms.ModelForm):
                 self.fields[name].help_text or _("In the chapter's time zone (%(zone)s).")
                 % {"zone": chapter.timezone}
             )
+        if usual_length:
+            minutes = int(usual_length.total_seconds() // 60)
+            self.fields["ends_at"].required = False
+            self.fields["ends_at"].help_text = ngettext(
+                "Leave empty for the chapter's usual length: %(minutes)d minute.",
+                "Leave empty for the chapter's usual length: %(minutes)d minutes.", minutes,
+            ) % {"minutes": minutes}
 
     def _clean_local(self, name):
         value = self.cleaned_data.get(name)
@@ -84,7 +93,11 @@ class SessionForm(forms.ModelForm):
         return self._clean_local("starts_at")
 
     def clean_ends_at(self):
-        return self._clean_local("ends_at")
+        ends = self._clean_local("ends_at")
+        starts = self.cleaned_data.get("starts_at")
+        if ends is None and starts is not None and self.usual_length:
+            return starts + self.usual_length
+        return ends
 
     def clean_registration_closes_at(self):
         return self._clean_local("registration_closes_at")
@@ -125,6 +138,18 @@ class RegistrationForm(forms.Form):
     email = forms.EmailField(
         label=_("Email address"), max_length=254,
         help_text=_("We send a confirmation link. Nothing else is needed: no password."))
+
+
+class OneTapForm(forms.Form):
+    """A signed-in person signs up with their account's address: one tap. The name is asked
+    only when the account has none."""
+
+    name = forms.CharField(label=_("Name"), max_length=120, help_text=_("A pseudonym is fine."))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user.display_name:
+            del self.fields["name"]
 
 
 class CodeForm(forms.Form):

@@ -43,6 +43,8 @@ ALLOWED: dict[str, set[str]] = {
 }
 
 REMINDER_OFFSETS = {"day": dt.timedelta(days=1), "hour": dt.timedelta(hours=1)}
+# Check-in opens this long before a session starts: at the door, not days ahead.
+CHECK_IN_OPENS_BEFORE = dt.timedelta(hours=1)
 # Re-sending a confirmation email for the same sign-up waits at least this long.
 RESEND_AFTER = dt.timedelta(minutes=5)
 
@@ -114,6 +116,27 @@ def create_session(chapter, *, actor, **fields) -> OnboardingSession:
         transaction.on_commit(
             lambda: signals.session_published.send(sender=OnboardingSession, session=session))
     return session
+
+
+def usual_session(chapter, *, recent: int = 5) -> dict:
+    """How the chapter usually runs its sessions, from its last few (not cancelled): the
+    most frequent format, language and capacity and the middle length. The new-session
+    form starts from these; a chapter without sessions gets its first language."""
+    sessions = list(chapter.onboarding_sessions.exclude(status=SessionStatus.CANCELLED)
+                    .order_by("-starts_at").values("format", "language", "capacity",
+                                                   "starts_at", "ends_at")[:recent])
+    if not sessions:
+        first = (chapter.languages or [""])[0]
+        return {"initial": {"language": supported(first)} if supported(first) else {},
+                "length": None}
+
+    def most_common(key):
+        values = [s[key] for s in sessions]
+        return max(values, key=lambda v: (values.count(v), -values.index(v)))
+
+    lengths = sorted(s["ends_at"] - s["starts_at"] for s in sessions)
+    return {"initial": {key: most_common(key) for key in ("format", "language", "capacity")},
+            "length": lengths[len(lengths) // 2]}
 
 
 def edit_session(session: OnboardingSession, *, actor, changed: list[str]) -> OnboardingSession:
@@ -269,6 +292,16 @@ def confirm_with_code(session: OnboardingSession, *, email: str, code: str) -> R
         return _confirm_locked(registration, session, now)
 
 
+def attach_account(registration: Registration, user) -> Registration:
+    """Link a sign-up to the account of the person who proved its address (by the emailed
+    link or code): their sign-ups then show on their page. A sign-up already linked to an
+    account keeps it."""
+    if registration.user_id is None and user.email.lower() == registration.email.lower():
+        Registration.objects.filter(pk=registration.pk, user__isnull=True).update(user=user)
+        registration.user = user
+    return registration
+
+
 def cancel_registration(registration: Registration, *, now: dt.datetime | None = None,
                         notify: bool = True) -> Registration:
     """The person cancels; if they held a place, the first waitlisted person gets it.
@@ -315,10 +348,25 @@ def promote_next(session: OnboardingSession, *, now: dt.datetime | None = None
     return promoted
 
 
+def check_in_opens_at(session: OnboardingSession) -> dt.datetime:
+    return session.starts_at - CHECK_IN_OPENS_BEFORE
+
+
+def check_in_is_open(session: OnboardingSession, now: dt.datetime | None = None) -> bool:
+    """From shortly before the session starts (and for good after it, for late marks)."""
+    return not session.is_cancelled and (now or timezone.now()) >= check_in_opens_at(session)
+
+
+class CheckInNotOpen(TransitionError):
+    pass
+
+
 def set_attendance(registration: Registration, *, attended: bool, actor,
                    now: dt.datetime | None = None) -> Registration:
-    """Check-in: mark a person as attended or no-show."""
+    """Check-in: mark a person as attended or no-show, once check-in is open."""
     new = S.ATTENDED if attended else S.NO_SHOW
+    if not check_in_is_open(registration.session, now):
+        raise CheckInNotOpen("check-in opens shortly before the session starts")
     with transaction.atomic():
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         if registration.status == new:

@@ -7,9 +7,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.db.models.functions import Lower
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -27,13 +29,14 @@ from .forms import (
     CodeForm,
     FilterForm,
     MonthForm,
+    OneTapForm,
     RegistrationForm,
     SessionForm,
 )
 from .funnel import funnel
 from .models import PLACE_HOLDING, OnboardingSession, Registration, RegistrationStatus
 from .qr import qr_svg
-from .times import annotate_times, viewer_zone
+from .times import annotate_times, format_local, viewer_zone
 
 PAGE_SIZE = 20
 MAX_ID = 2**31 - 1
@@ -135,38 +138,119 @@ def _detail_context(request, session, **extra):
     }
 
 
+def _own_registration(user, session) -> Registration | None:
+    """The signed-in person's live sign-up for this session (by their account's address,
+    through the (session, LOWER(email)) index), with its waitlist position."""
+    registration = (session.registrations.exclude(status=RegistrationStatus.CANCELLED)
+                    .alias(email_lower=Lower("email"))
+                    .filter(email_lower=user.email.strip().lower()).first())
+    if registration is not None:
+        registration.session = session
+        registration.waitlist_position = waitlist_position(registration)
+    return registration
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1 for the next person a freed place goes to (the order promote_next uses)."""
+    if registration.status != RegistrationStatus.WAITLISTED:
+        return None
+    ahead = registration.session.registrations.filter(
+        status=RegistrationStatus.WAITLISTED).filter(
+        Q(confirmed_at__lt=registration.confirmed_at)
+        | Q(confirmed_at=registration.confirmed_at, pk__lt=registration.pk)).count()
+    return ahead + 1
+
+
+def _has_verified(user, email: str) -> bool:
+    return user.emailaddress_set.filter(email__iexact=email, verified=True).exists()
+
+
 @require_http_methods(["GET", "POST"])
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A session's public page with the sign-up form (name and email, no password)."""
+    """A session's public page with the sign-up form (name and email, no password).
+
+    A signed-in person signs up in one tap with their account, and once registered sees
+    their place (or waitlist position) instead of the form. Never cached: anonymous
+    visitors get the form, and the page holds a CSRF token."""
     session = _session_or_404(pk, _public_sessions().with_taken())
-    initial = {}
-    if request.user.is_authenticated:
-        initial = {"name": request.user.display_name or "", "email": request.user.email}
-    form = RegistrationForm(request.POST if request.method == "POST" else None, initial=initial)
+    user = request.user if request.user.is_authenticated else None
+    data = request.POST if request.method == "POST" else None
+    own = _own_registration(user, session) if user else None
+    if user is not None:
+        form = OneTapForm(data, user=user)
+    else:
+        form = RegistrationForm(data)
     if request.method == "POST":
+        if own is not None:
+            return redirect("onboarding:detail", session.pk)
         if form.is_valid() and session.is_open_for_registration():
-            email = form.cleaned_data["email"]
-            user = request.user if request.user.is_authenticated else None
-            verified = user is not None and user.emailaddress_set.filter(
-                email__iexact=email, verified=True).exists()
+            if user is not None:
+                email, name = user.email, user.display_name or form.cleaned_data["name"]
+                verified = _has_verified(user, email)
+            else:
+                email, name = form.cleaned_data["email"], form.cleaned_data["name"]
+                verified = False
             try:
                 registration = services.register(
-                    session, name=form.cleaned_data["name"], email=email,
+                    session, name=name, email=email,
                     user=user if verified else None, email_verified=verified,
                 )
             except services.RegistrationClosed:
                 form.add_error(None, _("Registration for this session is closed."))
             else:
                 if verified:
-                    messages.success(request, _("You are signed up."))
-                    return redirect("onboarding:registration", registration.token)
+                    if registration.status == RegistrationStatus.WAITLISTED:
+                        messages.info(request, _("The session is full: you are on the "
+                                                 "waitlist."))
+                    else:
+                        messages.success(request, _("You are signed up."))
+                    return redirect("onboarding:detail", session.pk)
                 return redirect("onboarding:check_email", session.pk)
         elif form.is_valid():
             form.add_error(None, _("Registration for this session is closed."))
         return render(request, "onboarding/session_detail.html",
-                      _detail_context(request, session, form=form), status=400)
+                      _detail_context(request, session, form=form, own=own), status=400)
     return render(request, "onboarding/session_detail.html",
-                  _detail_context(request, session, form=form))
+                  _detail_context(request, session, form=form, own=own))
+
+
+def _sign_in_after_confirmation(request, registration: Registration,
+                                then: str) -> HttpResponse | None:
+    """The person just proved they hold the sign-up's address (the emailed link or code):
+    sign them in, with a new password-less account if they have none, the way allauth's
+    own email confirmation does; a second factor they set up is still asked for. None when
+    they stay as they are: signed in already (as anyone), the sign-up did not take a place
+    or the waitlist, or the email is older than allauth's own confirmation links last."""
+    from allauth.account.utils import perform_login
+
+    from members.services import CONFIRMED_LINK_SIGNS_IN_FOR, account_for_confirmed_address
+    from twc.i18n import supported
+
+    if request.user.is_authenticated:
+        if request.user.email.lower() == registration.email.lower():
+            services.attach_account(registration, request.user)
+        return None
+    sent = registration.confirmation_sent_at
+    if (registration.status not in (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
+            or sent is None or timezone.now() - sent > CONFIRMED_LINK_SIGNS_IN_FOR):
+        return None
+    user, created = account_for_confirmed_address(
+        registration.email, name=registration.name,
+        language=supported(getattr(request, "LANGUAGE_CODE", "") or "") or "")
+    if not user.is_active:
+        return None
+    services.attach_account(registration, user)
+    name = user.display_name or user.email
+    if created:
+        # Say plainly that an account now exists, and that it can go.
+        messages.success(request, _("You are signed in as %(name)s, with no password: your "
+                                    "sign-ups and requests to join are on your page, where "
+                                    "you can also delete your account.") % {"name": name})
+    elif not permissions.has_mfa(user):
+        messages.success(request, _("You are signed in as %(name)s: your sign-ups and "
+                                    "requests to join are on your page.") % {"name": name})
+    request.quiet_sign_in = True  # no second "signed in" message from allauth
+    return perform_login(request, user, redirect_url=then)
 
 
 @require_http_methods(["GET", "POST"])
@@ -175,8 +259,16 @@ def check_email(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session_or_404(pk)
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
+        from allauth.core import ratelimit
+
         registration = None
-        if form.is_valid():
+        # A right code signs the person in: wrong guesses are limited as allauth limits
+        # failed sign-ins (per address and per IP).
+        key = f"{session.pk}:{form.data.get('email', '')[:254].strip().lower()}"
+        if form.is_valid() and not ratelimit.consume(request, action="login_failed", key=key,
+                                                     dry_run=True):
+            form.add_error(None, _("Too many wrong codes. Wait a few minutes and try again."))
+        elif form.is_valid():
             try:
                 registration = services.confirm_with_code(
                     session, email=form.cleaned_data["email"], code=form.cleaned_data["code"])
@@ -184,9 +276,11 @@ def check_email(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, _("Registration for this session is closed."))
             else:
                 if registration is None:
+                    ratelimit.consume(request, action="login_failed", key=key)
                     form.add_error("code", _("This code does not match. Check the email."))
         if registration is not None:
-            return redirect("onboarding:registration", registration.token)
+            then = reverse("onboarding:registration", args=[registration.token])
+            return _sign_in_after_confirmation(request, registration, then) or redirect(then)
         return render(request, "onboarding/check_email.html",
                       {"session": session, "form": form}, status=400)
     return render(request, "onboarding/check_email.html", {"session": session, "form": form})
@@ -237,6 +331,7 @@ def registration_page(request: HttpRequest, token: str) -> HttpResponse:
     registration = _registration_or_404(token)
     session = registration.session
     annotate_times([session], viewer_zone(request))
+    registration.waitlist_position = waitlist_position(registration)
     return render(request, "onboarding/registration.html", {
         "registration": registration, "session": session,
         "private": registration.sees_private_details and not session.is_cancelled,
@@ -247,6 +342,7 @@ def registration_page(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def registration_confirm(request: HttpRequest, token: str) -> HttpResponse:
     registration = _registration_or_404(token)
+    was_pending = registration.status == RegistrationStatus.PENDING
     try:
         registration = services.confirm_email(registration)
     except services.RegistrationClosed:
@@ -256,6 +352,11 @@ def registration_confirm(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(request, _("Your place is confirmed."))
         elif registration.status == RegistrationStatus.WAITLISTED:
             messages.info(request, _("The session is full: you are on the waitlist."))
+        if was_pending:
+            # The emailed link proved the address, once: the person is signed in.
+            then = reverse("onboarding:registration", args=[registration.token])
+            if response := _sign_in_after_confirmation(request, registration, then):
+                return response
     return redirect("onboarding:registration", registration.token)
 
 
@@ -312,7 +413,9 @@ def session_create(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, _("This chapter has graduated or closed: it schedules no "
                                   "new sessions."))
         return redirect("onboarding:manage", chapter.slug)
-    form = SessionForm(request.POST or None, chapter=chapter)
+    usual = services.usual_session(chapter)
+    form = SessionForm(request.POST or None, chapter=chapter, initial=usual["initial"],
+                       usual_length=usual["length"])
     if request.method == "POST":
         if form.is_valid():
             session = services.create_session(chapter, actor=request.user, **form.cleaned_data)
@@ -370,8 +473,25 @@ def attendees(request: HttpRequest, pk: int) -> HttpResponse:
                          .order_by("status", "name", "pk"))
     return render(request, "onboarding/attendees.html", {
         "session": session, "chapter": session.chapter, "registrations": registrations,
-        "not_followed": _not_followed(registrations),
+        **_follow_up_context(session, registrations),
+        **_check_in_context(session),
     })
+
+
+def _check_in_context(session: OnboardingSession) -> dict:
+    return {
+        "check_in_open": services.check_in_is_open(session),
+        "check_in_opens": format_local(services.check_in_opens_at(session),
+                                       session.chapter.timezone),
+    }
+
+
+def _follow_up_context(session, registrations) -> dict:
+    """Who awaits a follow-up, and whether anyone came at all: "everyone has been followed
+    up" is only true when someone attended."""
+    return {"not_followed": _not_followed(registrations),
+            "anyone_attended": any(r.status == RegistrationStatus.ATTENDED
+                                   for r in registrations)}
 
 
 def _not_followed(registrations) -> list[Registration]:
@@ -390,16 +510,25 @@ def check_in(request: HttpRequest, pk: int, registration_pk: int) -> HttpRespons
     attended = request.POST.get("attended")
     if attended not in ("1", "0"):
         return HttpResponse(_("Choose attended or did not come."), status=400)
+    registration.session = session
     try:
         registration = services.set_attendance(
             registration, attended=attended == "1", actor=request.user)
+    except services.CheckInNotOpen:
+        message = _("Check-in opens at %(time)s, an hour before the session starts.") % {
+            "time": format_local(services.check_in_opens_at(session), session.chapter.timezone)}
+        if request.htmx:
+            return HttpResponse(message, status=400)
+        messages.error(request, message)
+        return redirect("onboarding:attendees", session.pk)
     except services.TransitionError:
         return HttpResponse(_("This person cannot be checked in."), status=400)
     if request.htmx:
         # The row, and the follow-up list swapped out of band: it changes with each check-in.
-        attended = session.registrations.filter(status=RegistrationStatus.ATTENDED)
+        attended = list(session.registrations.filter(status=RegistrationStatus.ATTENDED)
+                        .order_by("name", "pk"))
         context = {"session": session, "registration": registration, "oob": True,
-                   "not_followed": _not_followed(attended.order_by("name", "pk"))}
+                   "check_in_open": True, **_follow_up_context(session, attended)}
         return HttpResponse(render_to_string("onboarding/attendees.html#person", context, request)
                             + render_to_string("onboarding/attendees.html#follow_up", context,
                                                request))

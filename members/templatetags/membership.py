@@ -5,7 +5,15 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from ..models import Membership, MembershipPolicy, PolicyVersion
-from ..permissions import may_edit_policy, may_manage_members, may_see_member_counts
+from ..permissions import (
+    is_coach,
+    is_global_admin,
+    is_organizer,
+    may_edit_policy,
+    may_manage_members,
+    may_see_member_counts,
+    organizer_chapter_ids,
+)
 from ..rules import QUESTION_TEXT, describe, effective_rules
 
 register = template.Library()
@@ -62,3 +70,27 @@ def answer_lines(answers) -> list[tuple[str, str]]:
     if isinstance(questions, dict):
         lines += [(str(q), str(a) or "-") for q, a in questions.items()]
     return lines
+
+
+@register.inclusion_tag("members/tags/role_links.html", takes_context=True)
+def role_links(context):
+    """The menu's way to a person's tools: "Your chapters" for organizers, "The program"
+    for coaches and Global admins (one query, for organizers, per signed-in page)."""
+    user = context.get("user")
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"organizes": bool(organizer_chapter_ids(user)),
+            "in_program": is_coach(user) or is_global_admin(user)}
+
+
+@register.inclusion_tag("members/tags/organizer_panel.html", takes_context=True)
+def organizer_panel(context, chapter):
+    """On a chapter's page, to its organizers: "You organize this chapter", and the way to
+    its requests, members, sessions and rules. Nothing for anyone else."""
+    user = context.get("user")
+    if user is None or not user.is_authenticated or not is_organizer(user, chapter):
+        return {}
+    from ..models import Membership
+
+    waiting = Membership.objects.pending().filter(chapter=chapter, user__isnull=False).count()
+    return {"chapter": chapter, "organizes": True, "waiting": waiting}

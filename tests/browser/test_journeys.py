@@ -10,6 +10,7 @@
 import datetime
 import re
 import time
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
@@ -81,7 +82,7 @@ def test_a_worker_finds_a_chapter_signs_up_for_a_session_and_asks_to_join(
            ).to_be_visible()
     checker.check("registration-confirmed")
 
-    sign_up(page, checker, base, WORKER)
+    # Confirming by the emailed link signed Ada in: no second account, no other code.
     page.goto(base + "/chapters/turin/join/")
     checker.check("join-form")
     page.get_by_label("Display name").fill("Ada")
@@ -165,10 +166,11 @@ def test_an_organizer_schedules_a_session_checks_people_in_on_a_phone_and_approv
     checker.check("sessions")
     page.get_by_role("link", name="Schedule a session").click()
     checker.check("schedule-form")
-    day = (datetime.date.today() + datetime.timedelta(days=20)).isoformat()
+    # Starting within the hour: check-in opens an hour before a session starts.
+    soon = datetime.datetime.now(ZoneInfo("Europe/Berlin")) + datetime.timedelta(minutes=40)
     page.get_by_label("Title").fill("Evening onboarding")
-    page.get_by_label("Starts at").fill(f"{day}T18:30")
-    page.get_by_label("Ends at").fill(f"{day}T20:00")
+    page.get_by_label("Starts at").fill(f"{soon:%Y-%m-%dT%H:%M}")
+    page.get_by_label("Ends at").fill(f"{soon + datetime.timedelta(minutes=90):%Y-%m-%dT%H:%M}")
     page.get_by_label("Format").select_option("online")
     page.locator("#id_language").select_option("en")
     page.get_by_label("Capacity").fill("12")

@@ -14,9 +14,15 @@ from tests import factories
 from tests.onboarding.factories import make_registration, make_session
 
 
-def test_check_in_with_plain_forms(alice, session_a, as_user):
-    registration = make_registration(session_a)
-    url = reverse("onboarding:check_in", args=[session_a.pk, registration.pk])
+@pytest.fixture
+def starting_soon(chapter_a):
+    """A session starting in half an hour: check-in is open."""
+    return make_session(chapter_a, days=1 / 48)
+
+
+def test_check_in_with_plain_forms(alice, starting_soon, as_user):
+    registration = make_registration(starting_soon)
+    url = reverse("onboarding:check_in", args=[starting_soon.pk, registration.pk])
     response = as_user(alice).post(url, {"attended": "1"})
     assert response.status_code == 302
     registration.refresh_from_db()
@@ -26,9 +32,9 @@ def test_check_in_with_plain_forms(alice, session_a, as_user):
     assert registration.status == S.NO_SHOW
 
 
-def test_check_in_with_htmx_returns_only_the_row(alice, session_a, as_user):
-    registration = make_registration(session_a, name="Rosa")
-    url = reverse("onboarding:check_in", args=[session_a.pk, registration.pk])
+def test_check_in_with_htmx_returns_only_the_row(alice, starting_soon, as_user):
+    registration = make_registration(starting_soon, name="Rosa")
+    url = reverse("onboarding:check_in", args=[starting_soon.pk, registration.pk])
     response = as_user(alice).post(url, {"attended": "1"}, headers={"HX-Request": "true"})
     assert response.status_code == 200
     content = response.content.decode()
@@ -39,12 +45,14 @@ def test_check_in_with_htmx_returns_only_the_row(alice, session_a, as_user):
     assert 'data-hx-swap-oob="true"' in follow_up and "Rosa" in follow_up
     response = as_user(alice).post(url, {"attended": "0"}, headers={"HX-Request": "true"})
     follow_up = response.content.decode().split('id="follow-up"')[1]
-    assert "Rosa" not in follow_up and "Every attendee has been followed up." in follow_up
+    # Nobody attended now: not "everyone has been followed up".
+    assert "Rosa" not in follow_up and "Every attendee has been followed up." not in follow_up
+    assert "Nobody has been checked in as attended yet." in follow_up
 
 
-def test_check_in_page_lists_people_with_big_buttons(alice, session_a, as_user):
-    make_registration(session_a, name="Rosa")
-    page = as_user(alice).get(reverse("onboarding:attendees", args=[session_a.pk]))
+def test_check_in_page_lists_people_with_big_buttons(alice, starting_soon, as_user):
+    make_registration(starting_soon, name="Rosa")
+    page = as_user(alice).get(reverse("onboarding:attendees", args=[starting_soon.pk]))
     assert b"Rosa" in page.content and b"checkin-toggle" in page.content
 
 
@@ -58,20 +66,20 @@ def test_others_cannot_check_in(who, session_a, request, as_user):
     assert registration.status == S.CONFIRMED
 
 
-def test_check_in_bad_input(alice, session_a, as_user, chapter_b):
-    registration = make_registration(session_a)
+def test_check_in_bad_input(alice, starting_soon, as_user, chapter_b):
+    registration = make_registration(starting_soon)
     other = make_registration(make_session(chapter_b))
     client = as_user(alice)
-    url = reverse("onboarding:check_in", args=[session_a.pk, registration.pk])
+    url = reverse("onboarding:check_in", args=[starting_soon.pk, registration.pk])
     assert client.post(url, {"attended": "maybe"}).status_code == 400
     assert client.post(url).status_code == 400
     assert client.get(url).status_code == 405
-    foreign = reverse("onboarding:check_in", args=[session_a.pk, other.pk])
+    foreign = reverse("onboarding:check_in", args=[starting_soon.pk, other.pk])
     assert client.post(foreign, {"attended": "1"}).status_code == 404
-    huge = f"/sessions/manage/{session_a.pk}/check-in/99999999999999999999/"
+    huge = f"/sessions/manage/{starting_soon.pk}/check-in/99999999999999999999/"
     assert client.post(huge, {"attended": "1"}).status_code == 404
-    pending = make_registration(session_a, status=S.PENDING)
-    pending_url = reverse("onboarding:check_in", args=[session_a.pk, pending.pk])
+    pending = make_registration(starting_soon, status=S.PENDING)
+    pending_url = reverse("onboarding:check_in", args=[starting_soon.pk, pending.pk])
     assert client.post(pending_url, {"attended": "1"}).status_code == 400
 
 
@@ -132,3 +140,49 @@ def test_follow_up_not_sent_twice_even_if_attendance_changes(alice, session_a):
                                      followed_up_at=timezone.now())
     assert services.follow_up(session_a, actor=alice) == 0
     assert registration.pk
+
+
+# -- Check-in opens at the door, not days ahead --------------------------------------------
+
+
+def test_check_in_is_closed_days_before_the_session(alice, session_a, as_user):
+    registration = make_registration(session_a, name="Rosa")
+    client = as_user(alice)
+    page = client.get(reverse("onboarding:attendees", args=[session_a.pk])).content.decode()
+    assert "Rosa" in page and "checkin-toggle" not in page
+    assert "Check-in opens at" in page
+    url = reverse("onboarding:check_in", args=[session_a.pk, registration.pk])
+    response = client.post(url, {"attended": "1"}, headers={"HX-Request": "true"})
+    assert response.status_code == 400 and b"Check-in opens at" in response.content
+    plain = client.post(url, {"attended": "1"})
+    assert plain.status_code == 302
+    registration.refresh_from_db()
+    assert registration.status == S.CONFIRMED
+
+
+def test_check_in_opens_an_hour_before_the_start(chapter_a):
+    from onboarding import services
+
+    session = make_session(chapter_a, days=1)
+    registration = make_registration(session)
+    early = session.starts_at - dt.timedelta(minutes=61)
+    with pytest.raises(services.CheckInNotOpen):
+        services.set_attendance(registration, attended=True, actor=None, now=early)
+    at_the_door = session.starts_at - dt.timedelta(minutes=59)
+    assert services.set_attendance(registration, attended=True, actor=None,
+                                   now=at_the_door).status == S.ATTENDED
+    late = session.ends_at + dt.timedelta(days=2)  # marked the next days: still allowed
+    assert services.set_attendance(registration, attended=False, actor=None,
+                                   now=late).status == S.NO_SHOW
+
+
+def test_no_sign_up_is_not_everyone_followed_up(alice, session_a, as_user):
+    page = as_user(alice).get(reverse("onboarding:attendees", args=[session_a.pk]))
+    assert b"Nobody has signed up yet." in page.content
+    assert b"Every attendee has been followed up." not in page.content
+
+
+def test_everyone_followed_up_is_said_once_they_all_were(alice, session_a, as_user):
+    make_registration(session_a, status=S.ATTENDED, followed_up_at=timezone.now())
+    page = as_user(alice).get(reverse("onboarding:attendees", args=[session_a.pk]))
+    assert b"Every attendee has been followed up." in page.content

@@ -115,3 +115,55 @@ def test_cancelled_session_says_so_on_public_pages(session_a, client):
     session_a.save()
     assert b"Cancelled" in client.get(reverse("onboarding:list")).content
     assert b"cancelled" in client.get(reverse("onboarding:detail", args=[session_a.pk])).content
+
+
+# -- The new-session form starts from the chapter's usual sessions -------------------------
+
+
+def test_the_new_session_form_starts_from_the_chapters_usual_format_language_and_length(
+        alice, chapter_a, as_user):
+    import datetime as dt
+
+    from onboarding import services
+    from tests.onboarding.factories import make_session as _make
+
+    for days in (-30, -20, -10):
+        _make(chapter_a, days=days, hours=1.5, format="online", language="de", capacity=15)
+    _make(chapter_a, days=-40, hours=3, format="in_person", language="en", capacity=40)
+    usual = services.usual_session(chapter_a)
+    assert usual["initial"] == {"format": "online", "language": "de", "capacity": 15}
+    assert usual["length"] == dt.timedelta(minutes=90)
+    page = as_user(alice).get(reverse("onboarding:create", args=[chapter_a.slug]))
+    html = page.content.decode()
+    assert '<option value="de" selected>' in html
+    assert '<option value="online" selected>' in html
+    assert 'value="15"' in html and "usual length: 90 minutes" in html
+
+
+def test_an_empty_end_takes_the_usual_length(alice, chapter_a, as_user):
+    import datetime as dt
+
+    from onboarding.models import OnboardingSession
+    from tests.onboarding.factories import make_session as _make
+
+    _make(chapter_a, days=-10, hours=1.5, format="online")
+    day = (dt.date.today() + dt.timedelta(days=9)).isoformat()
+    response = as_user(alice).post(reverse("onboarding:create", args=[chapter_a.slug]), {
+        "title": "Usual", "starts_at": f"{day}T18:00", "ends_at": "", "format": "online",
+        "language": "en", "capacity": "10", "call_link": "https://meet.example.org/x"})
+    assert response.status_code == 302
+    session = OnboardingSession.objects.get(title="Usual")
+    assert session.ends_at - session.starts_at == dt.timedelta(minutes=90)
+
+
+def test_a_first_session_needs_an_end_and_starts_in_the_chapters_language(alice, chapter_b,
+                                                                          as_user):
+    from members.enums import MembershipRole
+    from tests import factories as f
+
+    chapter_b.languages = ["it", "en"]
+    chapter_b.save()
+    f.make_membership(alice, chapter_b, role=MembershipRole.ORGANIZER)
+    page = as_user(alice).get(reverse("onboarding:create", args=[chapter_b.slug]))
+    assert '<option value="it" selected>' in page.content.decode()
+    assert "usual length" not in page.content.decode()

@@ -59,7 +59,8 @@ def test_signed_in_person_with_that_verified_email_is_confirmed_at_once(carol, s
                                                                          as_user):
     response = sign_up(as_user(carol), session_a, email="carol@example.org")
     registration = Registration.objects.get()
-    assert response.url == reverse("onboarding:registration", args=[registration.token])
+    # Back on the session's page, which now says "You're going".
+    assert response.url == reverse("onboarding:detail", args=[session_a.pk])
     assert registration.status == S.CONFIRMED and registration.user == carol
 
 

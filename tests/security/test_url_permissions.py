@@ -188,6 +188,8 @@ TABLE: dict[str, Expect] = {
     "members:policy": organizers_of_a(kwargs=chapter_a, form_persona="organizer",
                                       form=("questions", "note")),
     "members:policy_review": organizers_of_a(kwargs=chapter_a),
+    # Who changed the rules and why: the chapter's organizers and Global admins.
+    "members:policy_history": organizers_of_a(admin=200, kwargs=chapter_a),
     "members:baseline_policy": admins_only(),
     # Onboarding: public pages, no account needed.
     "onboarding:list": everyone(200, query=("page", "chapter", "language", "format", "q")),

@@ -1,5 +1,6 @@
 """Runs the app for development: migrate, demo data, the task worker and the dev server."""
 
+import os
 import subprocess
 import sys
 
@@ -18,16 +19,31 @@ class Command(BaseCommand):
     def handle(self, *args, addrport: str, no_worker: bool, **options) -> None:
         if not settings.DEBUG:
             raise CommandError("`manage.py dev` is for development (it sets DJANGO_DEBUG=1).")
+        if not os.environ.get("SITE_URL"):
+            # Links in emails and on flyers point at the address served here, in this
+            # process and in the worker that sends the emails.
+            os.environ["SITE_URL"] = settings.SITE_URL = site_url(addrport)
         call_command("migrate", interactive=False, verbosity=1)
         call_command("createcachetable", verbosity=0)
         call_command("load_demo")
         worker = None
         if not no_worker:
             # Emails and reminders are background tasks: the worker sends them.
-            worker = subprocess.Popen([sys.executable, "manage.py", "db_worker"])
+            worker = subprocess.Popen([sys.executable, "manage.py", "db_worker"],
+                                      env=os.environ.copy())
         try:
             call_command("runserver", addrport, use_reloader=False)
         finally:
             if worker is not None:
                 worker.terminate()
                 worker.wait(timeout=10)
+
+
+def site_url(addrport: str) -> str:
+    """The address runserver serves for `addrport` ("8101", "0.0.0.0:8101", "[::1]:8101")."""
+    host, sep, port = addrport.rpartition(":")
+    if not sep:
+        host, port = "", addrport
+    if host in ("", "0.0.0.0", "0", "[::]"):
+        host = "127.0.0.1"
+    return f"http://{host}:{port}"
