@@ -62,8 +62,9 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.usersessions",
     "django_htmx",
-    "django_tasks_db",
+    # core before django_tasks_db: its `db_worker` (heartbeat, recovery, outages) wins.
     "core",
+    "django_tasks_db",
     "members",
     "chapters",
     "onboarding",
@@ -155,6 +156,14 @@ CACHES = {
 PAGECACHE_VERSION_SECONDS = float(os.environ.get("PAGECACHE_VERSION_SECONDS", "1"))
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Workers write a heartbeat every few seconds; a RUNNING task whose worker has not been seen
+# for TASK_WORKER_TIMEOUT_SECONDS goes back to READY (core/workers.py), a task of a worker
+# that never wrote one after TASKS_STUCK_AFTER_SECONDS; after TASK_MAX_ATTEMPTS claims a task
+# is given up (FAILED).
+TASK_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("TASK_WORKER_HEARTBEAT_SECONDS", "5"))
+TASK_WORKER_TIMEOUT_SECONDS = float(os.environ.get("TASK_WORKER_TIMEOUT_SECONDS", "30"))
+TASKS_STUCK_AFTER_SECONDS = float(os.environ.get("TASKS_STUCK_AFTER_SECONDS", "900"))
+TASK_MAX_ATTEMPTS = int(os.environ.get("TASK_MAX_ATTEMPTS", "5"))
 # `migrate` queues the periodic jobs (core/periodic.py); the test suite queues its own.
 PERIODIC_JOBS_ON_MIGRATE = os.environ.get("PERIODIC_JOBS_ON_MIGRATE", "1") == "1"
 
@@ -257,6 +266,9 @@ MAILERS = {
         ),
     }
 }
+if MAILERS["default"]["BACKEND"].endswith("filebased.EmailBackend"):
+    # One file per message, for checks that read what was sent (bench/fleet.py).
+    MAILERS["default"]["OPTIONS"] = {"file_path": os.environ.get("EMAIL_FILE_PATH", "")}
 if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
     MAILERS["default"]["OPTIONS"] = {
         "host": os.environ.get("EMAIL_HOST", "localhost"),
