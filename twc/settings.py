@@ -266,9 +266,10 @@ MAILERS = {
         ),
     }
 }
-if MAILERS["default"]["BACKEND"].endswith("filebased.EmailBackend"):
-    # One file per message, for checks that read what was sent (bench/fleet.py).
-    MAILERS["default"]["OPTIONS"] = {"file_path": os.environ.get("EMAIL_FILE_PATH", "")}
+if os.environ.get("EMAIL_FILE_PATH"):
+    # Django's file backend (one file per message), for checks that read what was sent
+    # (bench/fleet.py, the worker tests).
+    MAILERS["default"]["OPTIONS"] = {"file_path": os.environ["EMAIL_FILE_PATH"]}
 if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
     MAILERS["default"]["OPTIONS"] = {
         "host": os.environ.get("EMAIL_HOST", "localhost"),
