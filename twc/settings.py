@@ -134,6 +134,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+# Behind PgBouncer in transaction pooling mode, a connection's session state does not outlive
+# its transaction: no server-side cursors (`.iterator()` would lose its cursor between
+# fetches). Django's psycopg 3 backend already prepares no statements (prepare_threshold
+# None), which PgBouncer before 1.21 requires. See docs/operations.md, multi-server.
+if env_bool("DATABASE_TRANSACTION_POOLING", False):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
