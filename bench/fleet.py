@@ -134,6 +134,7 @@ class Fleet:
         self.servers: list[Proc] = []
         self.workers: list[Proc] = []
         self.pgbouncer: Proc | None = None
+        self.pgbouncer_dir: Path | None = None
 
     def env(self, *, worker: bool = False) -> dict[str, str]:
         env = dict(os.environ)
@@ -159,6 +160,11 @@ class Fleet:
         })
         if self.args.pgbouncer:
             env["DATABASE_TRANSACTION_POOLING"] = "1"
+        if worker:
+            # The same file backend, taking a moment per message as an SMTP server does:
+            # a worker killed at a random moment is often in the middle of a send.
+            env["EMAIL_BACKEND"] = "tests.core.slowmail.SlowFileBackend"
+            env["SLOW_MAIL_SECONDS"] = "0.05"
         return env
 
     # The database, afresh.
@@ -187,8 +193,9 @@ class Fleet:
     def start_pgbouncer(self) -> None:
         if not shutil.which("pgbouncer"):
             sys.exit("pgbouncer is not installed: apt-get install -y pgbouncer")
-        conf_dir = self.workdir / "pgbouncer"
-        conf_dir.mkdir()
+        # Its own directory: pgbouncer runs as the database's system user, not as root.
+        conf_dir = Path(tempfile.mkdtemp(prefix="fleet-pgbouncer-"))
+        self.pgbouncer_dir = conf_dir
         (conf_dir / "userlist.txt").write_text(f'"{PG_USER}" ""\n')
         (conf_dir / "pgbouncer.ini").write_text(f"""[databases]
 {self.database} = host={PG_HOST} port={PG_PORT} dbname={self.database} user={PG_USER}
@@ -267,6 +274,8 @@ pidfile = {conf_dir / 'pgbouncer.pid'}
             proc.stop()
         if self.pgbouncer:
             self.pgbouncer.stop()
+            shutil.copy(self.pgbouncer_dir / "pgbouncer.log", self.workdir / "pgbouncer.log")
+            shutil.rmtree(self.pgbouncer_dir, ignore_errors=True)
 
 
 # -- HTTP ------------------------------------------------------------------------------------
