@@ -155,3 +155,21 @@ def test_two_runs_of_one_email_at_once_send_it_once():
     for thread in threads:
         thread.join()
     assert sent == [1]
+
+
+def test_the_ledger_forgets_sent_emails_after_a_month_but_not_failed_ones():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from core.tasks import prune_email_ledger
+
+    deliver_once("old@example.org", "test_message", "k", lambda: None)
+    deliver_once("new@example.org", "test_message", "k", lambda: None)
+    with pytest.raises(ConnectionRefusedError):
+        deliver_once("failed@example.org", "test_message", "k",
+                     lambda: (_ for _ in ()).throw(ConnectionRefusedError()))
+    EmailDelivery.objects.filter(recipient_digest=recipient_digest("old@example.org")).update(
+        sent_at=timezone.now() - dt.timedelta(days=31))
+    assert prune_email_ledger() == "1 deleted"
+    assert EmailDelivery.objects.count() == 2
