@@ -27,6 +27,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 
+from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -39,15 +40,18 @@ logger = logging.getLogger(__name__)
 MARK_RETRY_SECONDS = 30.0
 
 
-def recipient_digest(address: str) -> str:
+def recipient_digest(address: str, secret: str | None = None) -> str:
     """A keyed hash of an address (the ledger never holds the address itself)."""
     return salted_hmac("core.EmailDelivery.recipient", address.strip().lower(),
-                       algorithm="sha256").hexdigest()
+                       secret=secret, algorithm="sha256").hexdigest()
 
 
 def deliveries_of(addresses: Iterable[str]):
-    return EmailDelivery.objects.filter(
-        recipient_digest__in=[recipient_digest(a) for a in addresses if a])
+    """The ledger's rows for these addresses, also those hashed under a former SECRET_KEY
+    (SECRET_KEY_FALLBACKS), so an erasure after a key rotation misses none."""
+    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return EmailDelivery.objects.filter(recipient_digest__in=[
+        recipient_digest(a, secret) for a in addresses if a for secret in secrets])
 
 
 def deliver_once(recipient: str, template: str, object_key: str,

@@ -173,3 +173,12 @@ def test_the_ledger_forgets_sent_emails_after_a_month_but_not_failed_ones():
         sent_at=timezone.now() - dt.timedelta(days=31))
     assert prune_email_ledger() == "1 deleted"
     assert EmailDelivery.objects.count() == 2
+
+
+def test_erasure_after_a_key_rotation_still_finds_the_persons_rows(settings):
+    person = make_user("lea@example.org")
+    deliver_once(person.email, "test_message", "k", lambda: None)
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-secret-key-after-rotation-0123456789"
+    delete_account(person)
+    assert not EmailDelivery.objects.exists()
