@@ -1069,7 +1069,9 @@ def main() -> int:
         t = now()
         print(f"== database {args.database}: migrate and seed", flush=True)
         fleet.create_database()
+        phases = {"migrate_s": round(now() - t, 1)}
         seed = fleet.seed(chapters=4, joiners=max(60, int(args.seconds * 1.5)))
+        phases["seed_s"] = round(now() - t - phases["migrate_s"], 1)
         if args.pgbouncer:
             fleet.start_pgbouncer()
         for i in range(args.servers):
@@ -1081,6 +1083,8 @@ def main() -> int:
             if fleet.wait_healthy(i) is None:
                 raise SystemExit(f"server {i} did not start: see {fleet.servers[i].log}")
         results["setup_s"] = round(now() - t, 1)
+        results["setup_phases"] = phases | {
+            "start_s": round(results["setup_s"] - phases["migrate_s"] - phases["seed_s"], 1)}
         print(f"== {args.servers} server(s) on {fleet.ports}, {args.workers} worker(s)"
               f"{' through PgBouncer' if args.pgbouncer else ''}; setup {results['setup_s']} s",
               flush=True)
