@@ -53,7 +53,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import psycopg
 
@@ -1051,6 +1051,8 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=6, help="client threads")
     parser.add_argument("--pgbouncer", action="store_true")
     parser.add_argument("--no-faults", action="store_true")
+    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432",
+                        help="the PostgreSQL server and role (on this machine)")
     parser.add_argument("--database", default="twc_fleet_run")
     parser.add_argument("--port-base", type=int, default=18300)
     parser.add_argument("--seed", type=int, default=1)
@@ -1059,6 +1061,11 @@ def main() -> int:
     args = parser.parse_args()
     if not 1 <= args.servers <= 9 or not 1 <= args.workers <= 9:
         parser.error("1 to 9 servers and workers")
+    server = urlsplit(args.postgres)
+    if server.hostname not in ("127.0.0.1", "localhost"):
+        parser.error("--postgres must be on this machine (127.0.0.1)")
+    global PG_HOST, PG_PORT, PG_USER
+    PG_HOST, PG_PORT, PG_USER = "127.0.0.1", server.port or 5432, server.username or "postgres"
 
     workdir = Path(tempfile.mkdtemp(prefix="fleet-"))
     fleet = Fleet(args, workdir)
