@@ -76,12 +76,13 @@ def applicant_users(application: Application) -> list[User]:
     )
 
 
-def _email_applicants(application: Application, template: str, context: dict) -> None:
+def _email_applicants(application: Application, template: str, context: dict, *,
+                      key: str) -> None:
     for user in applicant_users(application):
         enqueue_email(user.email, template, {
             "name": str(user), "proposed_name": application.proposed_name,
             "url": f"/program/applications/{application.pk}/", **context,
-        }, user.preferred_language)
+        }, user.preferred_language, key=key)
 
 
 def _touch(application: Application, *fields: str) -> None:
@@ -100,13 +101,14 @@ def submit(*, applicant: User, invited_emails: Iterable[str] = (), display_name:
         applicant.save(update_fields=["display_name"])
     application = Application.objects.create(state=S.SUBMITTED, **fields)
     ApplicationApplicant.objects.create(application=application, user=applicant)
-    ApplicationEvent.objects.create(application=application, actor=applicant,
-                                    to_state=S.SUBMITTED)
+    event = ApplicationEvent.objects.create(application=application, actor=applicant,
+                                            to_state=S.SUBMITTED)
     record(applicant, AuditAction.APPLICATION_TRANSITION, application,
            summary=f"-> {S.SUBMITTED}")
     invite(application, invited_emails, actor=applicant)
     _email_applicants(application, "cdp/state_changed", {
-        "state": str(S.SUBMITTED.label), "note": ""})
+        "state": str(S.SUBMITTED.label), "note": ""},
+        key=f"application:{application.pk}:event:{event.pk}")
     return application
 
 
@@ -115,13 +117,13 @@ def invite(application: Application, emails: Iterable[str], *, actor: User) -> N
     for email in {e.strip().lower() for e in emails if e.strip()}:
         if email == actor.email.lower():
             continue
-        _, created = ApplicationInvitation.objects.get_or_create(application=application,
-                                                                 email=email)
+        invitation, created = ApplicationInvitation.objects.get_or_create(
+            application=application, email=email)
         if created:
             enqueue_email(email, "cdp/invited", {
                 "inviter": str(actor), "proposed_name": application.proposed_name,
                 "url": f"/program/applications/{application.pk}/",
-            }, language_for(email))
+            }, language_for(email), key=f"invitation:{invitation.pk}")
 
 
 @transaction.atomic
@@ -151,12 +153,13 @@ def _move(locked: Application, to_state: str, *, actor: User | None, note: str) 
     locked.state_changed_at = now
     locked.last_activity_at = now
     locked.save(update_fields=["state", "state_changed_at", "last_activity_at", "chapter"])
-    ApplicationEvent.objects.create(application=locked, actor=actor, from_state=from_state,
-                                    to_state=to_state, note=note)
+    event = ApplicationEvent.objects.create(application=locked, actor=actor,
+                                            from_state=from_state, to_state=to_state, note=note)
     record(actor, AuditAction.APPLICATION_TRANSITION, locked,
            summary=f"{from_state} -> {to_state}: {note}")
     _email_applicants(locked, "cdp/state_changed", {"state": str(S(to_state).label),
-                                                    "note": note})
+                                                    "note": note},
+                      key=f"application:{locked.pk}:event:{event.pk}")
     return locked
 
 
@@ -291,7 +294,8 @@ def assign_coach(application: Application, coach: User, *, actor: User) -> Appli
     record(actor, AuditAction.APPLICATION_COACH_ASSIGNED, locked, summary=str(coach))
     enqueue_email(coach.email, "cdp/coach_assigned", {
         "name": str(coach), "proposed_name": locked.proposed_name,
-        "url": f"/program/applications/{locked.pk}/"}, coach.preferred_language)
+        "url": f"/program/applications/{locked.pk}/"}, coach.preferred_language,
+        key=f"application:{locked.pk}:coach:{coach.pk}:{locked.last_activity_at.isoformat()}")
     return locked
 
 

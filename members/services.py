@@ -186,10 +186,13 @@ def request_to_join(chapter: Chapter, user: User, answers: dict) -> JoinOutcome:
 
 def _email_person(membership: Membership, template: str, **context) -> None:
     user = membership.user
+    # A membership row is reused when a person asks again: the decision's time tells apart
+    # one decision's email from the next.
+    occasion = membership.decided_at.isoformat() if membership.decided_at else ""
     enqueue_email(user.email, f"members/{template}",
                   {"name": str(user), "chapter": membership.chapter.name,
                    "chapter_url": membership.chapter.get_absolute_url(), **context},
-                  user.preferred_language)
+                  user.preferred_language, key=f"membership:{membership.pk}:{occasion}")
 
 
 @transaction.atomic

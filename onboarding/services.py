@@ -95,12 +95,15 @@ def _context(registration: Registration, *, private: bool = False,
 
 
 def _email(registration: Registration, template: str, *, private: bool = False,
-           **extra) -> None:
+           occasion: str = "", **extra) -> None:
+    """Queue one of the onboarding emails; `occasion` tells apart the times one template
+    may go to one registration (each confirmation request, each planned start)."""
+    key = f"registration:{registration.pk}" + (f":{occasion}" if occasion else "")
     language = _language(registration)
     enqueue_email(
         registration.email, f"onboarding/{template}",
         {**_context(registration, private=private, language=language), **extra},
-        language,
+        language, key=key,
     )
 
 
@@ -215,7 +218,7 @@ def register(session: OnboardingSession, *, name: str, email: str, user=None,
                     or now - registration.confirmation_sent_at >= RESEND_AFTER):
                 registration.confirmation_sent_at = now
                 registration.save(update_fields=["confirmation_sent_at"])
-                _email(registration, "confirm_email")
+                _email(registration, "confirm_email", occasion=now.isoformat())
     return registration
 
 

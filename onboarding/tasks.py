@@ -20,5 +20,5 @@ def send_reminder(registration_id: int, kind: str, planned_start: str) -> bool:
     session = registration.session
     if session.is_cancelled or session.starts_at != dt.datetime.fromisoformat(planned_start):
         return False
-    _email(registration, f"reminder_{kind}", private=True)
+    _email(registration, f"reminder_{kind}", private=True, occasion=planned_start)
     return True

@@ -1,11 +1,12 @@
-"""Run queued background tasks inside a test, with django-tasks-db's own worker code.
+"""Run queued background tasks inside a test, with the worker code of `db_worker`.
 
 `manage.py db_worker` closes database connections between tasks, which would end the
 transaction a test runs in; this drives the same Worker.run_task() for each ready task.
 """
 
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
+
+from core.workers import ResilientWorker as Worker
 
 
 def run_queued_tasks(limit: int = 1000) -> int:

@@ -73,8 +73,9 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.usersessions",
     "django_htmx",
-    "django_tasks_db",
+    # core before django_tasks_db: its `db_worker` (heartbeat, recovery, outages) wins.
     "core",
+    "django_tasks_db",
     "members",
     "chapters",
     "onboarding",
@@ -145,6 +146,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+# Behind PgBouncer in transaction pooling mode, a connection's session state does not outlive
+# its transaction: no server-side cursors (`.iterator()` would lose its cursor between
+# fetches). Django's psycopg 3 backend already prepares no statements (prepare_threshold
+# None), which PgBouncer before 1.21 requires. See docs/operations.md, multi-server.
+if env_bool("DATABASE_TRANSACTION_POOLING", False):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
@@ -167,6 +174,14 @@ CACHES = {
 PAGECACHE_VERSION_SECONDS = float(os.environ.get("PAGECACHE_VERSION_SECONDS", "1"))
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Workers write a heartbeat every few seconds; a RUNNING task whose worker has not been seen
+# for TASK_WORKER_TIMEOUT_SECONDS goes back to READY (core/workers.py), a task of a worker
+# that never wrote one after TASKS_STUCK_AFTER_SECONDS; after TASK_MAX_ATTEMPTS claims a task
+# is given up (FAILED).
+TASK_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("TASK_WORKER_HEARTBEAT_SECONDS", "5"))
+TASK_WORKER_TIMEOUT_SECONDS = float(os.environ.get("TASK_WORKER_TIMEOUT_SECONDS", "30"))
+TASKS_STUCK_AFTER_SECONDS = float(os.environ.get("TASKS_STUCK_AFTER_SECONDS", "900"))
+TASK_MAX_ATTEMPTS = int(os.environ.get("TASK_MAX_ATTEMPTS", "5"))
 # `migrate` queues the periodic jobs (core/periodic.py); the test suite queues its own.
 PERIODIC_JOBS_ON_MIGRATE = os.environ.get("PERIODIC_JOBS_ON_MIGRATE", "1") == "1"
 
@@ -269,6 +284,10 @@ MAILERS = {
         ),
     }
 }
+if os.environ.get("EMAIL_FILE_PATH"):
+    # Django's file backend (one file per message), for checks that read what was sent
+    # (bench/fleet.py, the worker tests).
+    MAILERS["default"]["OPTIONS"] = {"file_path": os.environ["EMAIL_FILE_PATH"]}
 if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
     MAILERS["default"]["OPTIONS"] = {
         "host": os.environ.get("EMAIL_HOST", "localhost"),

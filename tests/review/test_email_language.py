@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def sent(monkeypatch):
     calls = []
 
-    def capture(to, template, context, language=""):
+    def capture(to, template, context, language="", **kwargs):
         calls.append((to, template, language))
 
     monkeypatch.setattr(onboarding_services, "enqueue_email", capture)

@@ -3,10 +3,42 @@
 import os
 import subprocess
 import sys
+import threading
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+
+RESTART_DELAY_SECONDS = 2
+
+
+class WorkerSupervisor(threading.Thread):
+    """Keeps one `db_worker` running: started again whenever it exits, until stopped."""
+
+    def __init__(self, command: list[str]):
+        super().__init__(name="db_worker-supervisor", daemon=True)
+        self.command = command
+        self.stopping = threading.Event()
+        self.process: subprocess.Popen | None = None
+        self.restarts = 0
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            self.process = subprocess.Popen(self.command)
+            code = self.process.wait()
+            if self.stopping.wait(RESTART_DELAY_SECONDS):
+                return
+            self.restarts += 1
+            sys.stderr.write(f"db_worker exited ({code}); starting it again\n")
+
+    def stop(self) -> None:
+        self.stopping.set()
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
 
 
 class Command(BaseCommand):
@@ -26,17 +58,17 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=1)
         call_command("createcachetable", verbosity=0)
         call_command("load_demo")
-        worker = None
+        supervisor = None
         if not no_worker:
-            # Emails and reminders are background tasks: the worker sends them.
-            worker = subprocess.Popen([sys.executable, "manage.py", "db_worker"],
-                                      env=os.environ.copy())
+            # Emails and reminders are background tasks: the worker sends them, and is
+            # started again if it dies (a crash, a kill, a database gone for too long).
+            supervisor = WorkerSupervisor([sys.executable, "manage.py", "db_worker"])
+            supervisor.start()
         try:
             call_command("runserver", addrport, use_reloader=False)
         finally:
-            if worker is not None:
-                worker.terminate()
-                worker.wait(timeout=10)
+            if supervisor is not None:
+                supervisor.stop()
 
 
 def site_url(addrport: str) -> str:

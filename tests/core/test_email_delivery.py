@@ -1,0 +1,184 @@
+"""Every email task is idempotent: at most one send per recipient, template and object."""
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django_tasks_db.models import DBTaskResult
+
+from core.delivery import deliver_once, recipient_digest
+from core.models import EmailDelivery
+from members.emails import enqueue_email
+from members.models import JoinRequestDigest
+from members.privacy import export_personal_data
+from members.services import delete_account
+from members.tasks import send_join_request_digest
+from onboarding import services as onboarding_services
+from onboarding.tasks import send_reminder
+from tests.factories import make_chapter, make_user
+from tests.onboarding.factories import make_registration, make_session
+from tests.tasks import run_queued_tasks
+
+pytestmark = pytest.mark.django_db
+
+
+def run_again(task_row: DBTaskResult) -> None:
+    """What recovery does to a task whose worker died: back to READY, run it again."""
+    DBTaskResult.objects.filter(pk=task_row.pk).update(status="READY")
+    assert run_queued_tasks() == 1
+
+
+def test_a_task_run_again_after_it_sent_sends_nothing_twice():
+    enqueue_email("sam@example.org", "test_message", {"name": "Sam"}, key="thing:1")
+    run_queued_tasks()
+    run_again(DBTaskResult.objects.get())
+    assert [m.to for m in mail.outbox] == [["sam@example.org"]]
+    row = EmailDelivery.objects.get()
+    assert (row.status, row.template, row.object_key) == ("sent", "test_message", "thing:1")
+
+
+def test_a_task_without_a_key_is_still_sent_once_however_often_it_runs():
+    enqueue_email("sam@example.org", "test_message", {"name": "Sam"})
+    run_queued_tasks()
+    run_again(DBTaskResult.objects.get())
+    assert len(mail.outbox) == 1
+
+
+def test_the_same_email_queued_twice_goes_out_once_and_another_object_again():
+    for key in ("thing:1", "thing:1", "thing:2"):
+        enqueue_email("sam@example.org", "test_message", {"name": "Sam"}, key=key)
+    run_queued_tasks()
+    assert len(mail.outbox) == 2
+
+
+def test_several_recipients_each_get_their_own_message_once():
+    enqueue_email(["a@example.org", "b@example.org"], "test_message", {"name": "X"}, key="k")
+    enqueue_email(["b@example.org"], "test_message", {"name": "X"}, key="k")
+    run_queued_tasks()
+    assert sorted(m.to[0] for m in mail.outbox) == ["a@example.org", "b@example.org"]
+    assert all(len(m.to) == 1 for m in mail.outbox)
+
+
+def test_a_send_that_failed_is_not_skipped_by_the_retry():
+    def refused():
+        raise ConnectionRefusedError("smtp down")
+
+    with pytest.raises(ConnectionRefusedError):
+        deliver_once("sam@example.org", "test_message", "thing:1", refused)
+    row = EmailDelivery.objects.get()
+    assert (row.status, row.attempts) == ("sending", 1)
+    sent = []
+    assert deliver_once("sam@example.org", "test_message", "thing:1", lambda: sent.append(1))
+    assert sent == [1]
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == ("sent", 2)
+    assert not deliver_once("sam@example.org", "test_message", "thing:1", lambda: sent.append(1))
+    assert sent == [1]
+
+
+def test_the_ledger_holds_no_address():
+    enqueue_email("Sam.Secret@example.org", "test_message", {"name": "Sam"}, key="thing:1")
+    run_queued_tasks()
+    row = EmailDelivery.objects.get()
+    assert row.recipient_digest == recipient_digest("sam.secret@example.org")
+    assert "secret" not in " ".join(str(v) for v in EmailDelivery.objects.values().get().values())
+
+
+def test_a_reminder_queued_twice_reaches_the_person_once():
+    registration = make_registration(make_session(make_chapter()), "lea@example.org")
+    planned = registration.session.starts_at.isoformat()
+    assert send_reminder.call(registration.pk, "day", planned)
+    assert send_reminder.call(registration.pk, "day", planned)  # e.g. re-run after a kill
+    run_queued_tasks()
+    assert [m.to for m in mail.outbox] == [["lea@example.org"]]
+    # A re-planned start is another reminder.
+    assert send_reminder.call(registration.pk, "hour", planned)
+    run_queued_tasks()
+    assert len(mail.outbox) == 2
+
+
+def test_each_confirmation_request_is_its_own_email_but_each_goes_once():
+    session = make_session(make_chapter())
+    registration = onboarding_services.register(session, name="Lea", email="lea@example.org")
+    run_queued_tasks()
+    run_again(DBTaskResult.objects.get())
+    assert len(mail.outbox) == 1
+    # The resend a day later (RESEND_AFTER) is a second request, sent.
+    later = registration.confirmation_sent_at + onboarding_services.RESEND_AFTER
+    onboarding_services.register(session, name="Lea", email="lea@example.org", now=later)
+    run_queued_tasks()
+    assert len(mail.outbox) == 2
+
+
+def test_a_digest_task_run_again_lists_nothing_twice(chapter_a, alice):
+    from tests.factories import make_membership
+
+    make_membership(make_user("newcomer@example.org"), chapter_a, status="pending")
+    JoinRequestDigest.objects.update_or_create(chapter=chapter_a, defaults={
+        "scheduled_for": None, "last_sent_at": None})
+    assert send_join_request_digest.call(chapter_a.pk) == 1
+    assert send_join_request_digest.call(chapter_a.pk) == 0  # the slot is used
+    run_queued_tasks()
+    assert [m.to for m in mail.outbox] == [["alice@example.org"]]
+
+
+def test_erasure_deletes_the_persons_ledger_rows_and_export_lists_them():
+    person = make_user("lea@example.org")
+    other = make_user("other@example.org")
+    enqueue_email(person.email, "test_message", {"name": "Lea"}, key="k")
+    enqueue_email(other.email, "test_message", {"name": "O"}, key="k")
+    run_queued_tasks()
+    exported = export_personal_data(person)["core"]["emails_sent"]
+    assert [(e["template"], e["status"]) for e in exported] == [("test_message", "sent")]
+    delete_account(person)
+    assert list(EmailDelivery.objects.values_list("recipient_digest", flat=True)) == [
+        recipient_digest("other@example.org")]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no row locks")
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_of_one_email_at_once_send_it_once():
+    import threading
+
+    barrier = threading.Barrier(4)
+    sent = []
+
+    def run():
+        try:
+            barrier.wait()
+            deliver_once("sam@example.org", "test_message", "k", lambda: sent.append(1))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sent == [1]
+
+
+def test_the_ledger_forgets_sent_emails_after_a_month_but_not_failed_ones():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from core.tasks import prune_email_ledger
+
+    deliver_once("old@example.org", "test_message", "k", lambda: None)
+    deliver_once("new@example.org", "test_message", "k", lambda: None)
+    with pytest.raises(ConnectionRefusedError):
+        deliver_once("failed@example.org", "test_message", "k",
+                     lambda: (_ for _ in ()).throw(ConnectionRefusedError()))
+    EmailDelivery.objects.filter(recipient_digest=recipient_digest("old@example.org")).update(
+        sent_at=timezone.now() - dt.timedelta(days=31))
+    assert prune_email_ledger() == "1 deleted"
+    assert EmailDelivery.objects.count() == 2
+
+
+def test_erasure_after_a_key_rotation_still_finds_the_persons_rows(settings):
+    person = make_user("lea@example.org")
+    deliver_once(person.email, "test_message", "k", lambda: None)
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-secret-key-after-rotation-0123456789"
+    delete_account(person)
+    assert not EmailDelivery.objects.exists()
