@@ -26,9 +26,18 @@ def viewer_zone(request) -> zoneinfo.ZoneInfo | None:
     return zone(unquote(request.COOKIES.get(TZ_COOKIE, "")[:100]))
 
 
+def in_zone(moment: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
+    """`moment` in `tz`, or in UTC where `tz` would leave the calendar (year 9999 east of
+    UTC, year 1 west of it): formatting a stored time never fails."""
+    try:
+        return moment.astimezone(tz)
+    except OverflowError:
+        return moment.astimezone(dt.UTC)
+
+
 def format_local(moment: dt.datetime, zone_name: str) -> str:
     """E.g. "2026-03-28 18:00 CET" in that zone (UTC when the zone is unknown)."""
-    local = moment.astimezone(zone(zone_name) or dt.UTC)
+    local = in_zone(moment, zone(zone_name) or dt.UTC)
     return f"{local.strftime(FORMAT)} {local.tzname()}"
 
 
@@ -39,7 +48,10 @@ def make_aware_strict(naive: dt.datetime, zone_name: str) -> dt.datetime | None:
     """
     tz = zone(zone_name) or dt.UTC
     aware = naive.replace(tzinfo=tz, fold=0)
-    round_trip = aware.astimezone(dt.UTC).astimezone(tz)
+    try:
+        round_trip = aware.astimezone(dt.UTC).astimezone(tz)
+    except OverflowError:  # the first or last hours of the calendar: no such UTC time
+        return None
     if round_trip.replace(tzinfo=None) != naive:
         return None
     return aware.astimezone(dt.UTC)
@@ -53,8 +65,8 @@ def annotate_times(sessions, viewer: zoneinfo.ZoneInfo | None) -> None:
         session.local_end = format_local(session.ends_at, chapter_zone)
         session.iso_start = session.starts_at.isoformat()
         if viewer is not None:
-            start = session.starts_at.astimezone(viewer)
-            end = session.ends_at.astimezone(viewer)
+            start = in_zone(session.starts_at, viewer)
+            end = in_zone(session.ends_at, viewer)
             session.viewer_start = f"{start.strftime(FORMAT)} {start.tzname()}"
             session.viewer_end = f"{end.strftime(FORMAT)} {end.tzname()}"
         else:

@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "twc.middleware.CrossOriginPolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads a cookie, the path or a form: NUL bytes are a 400 (twc/middleware.py).
+    "twc.middleware.RefuseNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
