@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from audit.log import record
+from core import ratelimit
 from audit.models import AuditAction
 from chapters.enums import ChapterKind, ChapterStatus
 from chapters.models import RESERVED_SLUGS, Chapter
@@ -87,31 +88,55 @@ def _touch(application: Application, *fields: str) -> None:
     application.save(update_fields=["last_activity_at", *fields])
 
 
+class InvitationLimit(TransitionRefused):
+    """More invitations than the account may send today (RATE_LIMITS["invitation_account"])."""
+
+    def __init__(self, left: int):
+        self.left = left
+        super().__init__(_("You can invite %(left)d more people today. Remove some addresses, "
+                           "or invite them tomorrow.") % {"left": left})
+
+
 @transaction.atomic
-def submit(*, applicant: User, invited_emails: Iterable[str] = (), **fields) -> Application:
-    """Create a submitted application by `applicant`, inviting co-applicants by email."""
+def submit(*, applicant: User, invited_emails: Iterable[str] = (), client: str = "",
+           **fields) -> Application:
+    """Create a submitted application by `applicant`, inviting co-applicants by email;
+    InvitationLimit (nothing is saved) when that is more than the account's daily cap."""
     application = Application.objects.create(state=S.SUBMITTED, **fields)
     ApplicationApplicant.objects.create(application=application, user=applicant)
     ApplicationEvent.objects.create(application=application, actor=applicant,
                                     to_state=S.SUBMITTED)
     record(applicant, AuditAction.APPLICATION_TRANSITION, application,
            summary=f"-> {S.SUBMITTED}")
-    invite(application, invited_emails, actor=applicant)
+    invite(application, invited_emails, actor=applicant, client=client)
     _email_applicants(application, "cdp/state_changed", {
         "state": str(S.SUBMITTED.label), "note": ""})
     return application
 
 
-def invite(application: Application, emails: Iterable[str], *, actor: User) -> None:
-    """Invite co-applicants; each gets an email asking them to sign in with that address."""
-    for email in {e.strip().lower() for e in emails if e.strip()}:
-        if email == actor.email.lower():
-            continue
+def invite(application: Application, emails: Iterable[str], *, actor: User,
+           client: str = "") -> None:
+    """Invite co-applicants; each gets an email asking them to sign in with that address.
+
+    An account invites at most RATE_LIMITS["invitation_account"] people a day (more is
+    InvitationLimit, before anything is written). The email carries no text anyone typed
+    (the address has not confirmed it wants our mail): over the limits per recipient and
+    per client address it is not sent, and the invitation still holds for a sign-in.
+    """
+    account = f"user:{actor.pk}"
+    wanted = sorted({e.strip().lower() for e in emails if e.strip()} - {actor.email.lower()})
+    new = [email for email in wanted if not application.invitations.filter(email=email).exists()]
+    left = ratelimit.remaining("invitation_account", account)
+    if len(new) > left:
+        raise InvitationLimit(left)
+    for email in new:
         _, created = ApplicationInvitation.objects.get_or_create(application=application,
                                                                  email=email)
-        if created:
+        limits = [("invitation_account", account), ("invitation_address", email)]
+        if client:
+            limits.append(("invitation_client", client))
+        if created and ratelimit.take_all(*limits):
             enqueue_email(email, "cdp/invited", {
-                "inviter": str(actor), "proposed_name": application.proposed_name,
                 "url": f"/program/applications/{application.pk}/",
             }, language_for(email))
 

@@ -152,6 +152,16 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 1000},
     },
 }
+# Emails the app sends to an address nobody has confirmed yet: (how many, per seconds) for
+# each recipient address, client address and account (core/ratelimit.py, in the shared
+# cache). Over a limit the email is silently not sent; the page looks the same.
+RATE_LIMITS = {
+    "signup_email_address": (3, 3600),
+    "signup_email_client": (20, 3600),
+    "invitation_address": (3, 86400),
+    "invitation_client": (40, 86400),
+    "invitation_account": (20, 86400),
+}
 # How long a worker trusts the data versions it read: anonymous visitors see a change to a
 # public page at most this many seconds late (signed-in people at once, never cached).
 PAGECACHE_VERSION_SECONDS = float(os.environ.get("PAGECACHE_VERSION_SECONDS", "1"))
