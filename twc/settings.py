@@ -152,6 +152,10 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 1000},
     },
 }
+# How many reverse proxies append to X-Forwarded-For in front of the app (nginx with
+# $proxy_add_x_forwarded_for: 1). allauth's rate limits and ours read the client address
+# from it; with 0 they read REMOTE_ADDR, which behind a proxy is the proxy for everyone.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 # Emails the app sends to an address nobody has confirmed yet: (how many, per seconds) for
 # each recipient address, client address and account (core/ratelimit.py, in the shared
 # cache). Over a limit the email is silently not sent; the page looks the same.
