@@ -15,10 +15,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from audit.log import record
-from core import ratelimit
 from audit.models import AuditAction
 from chapters.enums import ChapterKind, ChapterStatus
 from chapters.models import RESERVED_SLUGS, Chapter
+from core import ratelimit
 from members.emails import enqueue_email
 from members.models import User
 from members.services import POLICY_RULE_FIELDS, add_organizer, adopt_policy_version

@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.log import record
-from core import ratelimit
 from audit.models import AuditAction
+from core import ratelimit
 from members.emails import enqueue_email
 from twc.i18n import supported
 
