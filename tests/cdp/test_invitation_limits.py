@@ -34,7 +34,10 @@ def _invitations_to(address):
 def test_the_invitation_carries_no_text_the_applicant_typed(applicant, as_user, zembla):
     applicant.display_name = PHISH
     applicant.save()
-    _apply(as_user(applicant), ["friend@example.org"], proposed_name=PHISH, why=PHISH)
+    # (a proposed name cannot hold ":", but dots and slashes are allowed)
+    response = _apply(as_user(applicant), ["friend@example.org"],
+                      proposed_name="Account locked verify at evil.example/login", why=PHISH)
+    assert response.status_code == 302
     [message] = _invitations_to("friend@example.org")
     assert "evil.example" not in message.subject + message.body
     assert "locked" not in message.subject + message.body
