@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chapters.enums import ChapterKind
+from chapters.validators import validate_chapter_name
 
 from .enums import ApplicationState
 from .uploads import validate_resource_file
@@ -14,7 +15,8 @@ from .uploads import validate_resource_file
 class Application(models.Model):
     """A group's request to start a chapter, from submission to launch or decline."""
 
-    proposed_name = models.CharField(_("proposed name"), max_length=120)
+    proposed_name = models.CharField(_("proposed name"), max_length=120,
+                                     validators=[validate_chapter_name])
     kind = models.CharField(
         _("local or online"), max_length=10, choices=ChapterKind.choices,
         default=ChapterKind.LOCAL,

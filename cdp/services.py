@@ -20,6 +20,7 @@ from audit.log import record
 from audit.models import AuditAction
 from chapters.enums import ChapterKind, ChapterStatus
 from chapters.models import RESERVED_SLUGS, Chapter
+from core import ratelimit
 from members.emails import enqueue_email
 from members.models import User
 from members.services import POLICY_RULE_FIELDS, add_organizer, adopt_policy_version
@@ -90,11 +91,22 @@ def _touch(application: Application, *fields: str) -> None:
     application.save(update_fields=["last_activity_at", *fields])
 
 
+class InvitationLimit(TransitionRefused):
+    """More invitations than the account may send today (RATE_LIMITS["invitation_account"])."""
+
+    def __init__(self, left: int):
+        self.left = left
+        super().__init__(_("You can invite %(left)d more people today. Remove some addresses, "
+                           "or invite them tomorrow.") % {"left": left})
+
+
 @transaction.atomic
 def submit(*, applicant: User, invited_emails: Iterable[str] = (), display_name: str = "",
-           **fields) -> Application:
+           client: str = "", **fields) -> Application:
     """Create a submitted application by `applicant`, inviting co-applicants by email; a
-    name given here becomes the applicant's display name (the launched chapter shows it)."""
+    name given here becomes the applicant's display name (the launched chapter shows it).
+    InvitationLimit (nothing is saved) when that is more invitations than the account's
+    daily cap."""
     display_name = display_name.strip()
     if display_name and not applicant.display_name:
         applicant.display_name = display_name[:80]
@@ -105,23 +117,36 @@ def submit(*, applicant: User, invited_emails: Iterable[str] = (), display_name:
                                             to_state=S.SUBMITTED)
     record(applicant, AuditAction.APPLICATION_TRANSITION, application,
            summary=f"-> {S.SUBMITTED}")
-    invite(application, invited_emails, actor=applicant)
+    invite(application, invited_emails, actor=applicant, client=client)
     _email_applicants(application, "cdp/state_changed", {
         "state": str(S.SUBMITTED.label), "note": ""},
         key=f"application:{application.pk}:event:{event.pk}")
     return application
 
 
-def invite(application: Application, emails: Iterable[str], *, actor: User) -> None:
-    """Invite co-applicants; each gets an email asking them to sign in with that address."""
-    for email in {e.strip().lower() for e in emails if e.strip()}:
-        if email == actor.email.lower():
-            continue
+def invite(application: Application, emails: Iterable[str], *, actor: User,
+           client: str = "") -> None:
+    """Invite co-applicants; each gets an email asking them to sign in with that address.
+
+    An account invites at most RATE_LIMITS["invitation_account"] people a day (more is
+    InvitationLimit, before anything is written). The email carries no text anyone typed
+    (the address has not confirmed it wants our mail): over the limits per recipient and
+    per client address it is not sent, and the invitation still holds for a sign-in.
+    """
+    account = f"user:{actor.pk}"
+    wanted = sorted({e.strip().lower() for e in emails if e.strip()} - {actor.email.lower()})
+    new = [email for email in wanted if not application.invitations.filter(email=email).exists()]
+    left = ratelimit.remaining("invitation_account", account)
+    if len(new) > left:
+        raise InvitationLimit(left)
+    for email in new:
         invitation, created = ApplicationInvitation.objects.get_or_create(
             application=application, email=email)
-        if created:
+        limits = [("invitation_account", account), ("invitation_address", email)]
+        if client:
+            limits.append(("invitation_client", client))
+        if created and ratelimit.take_all(*limits):
             enqueue_email(email, "cdp/invited", {
-                "inviter": str(actor), "proposed_name": application.proposed_name,
                 "url": f"/program/applications/{application.pk}/",
             }, language_for(email), key=f"invitation:{invitation.pk}")
 

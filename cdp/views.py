@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from chapters.geo import chapters_near
+from core import ratelimit
 from members import permissions as can
 from members.models import User
 
@@ -80,10 +81,16 @@ def apply(request: HttpRequest) -> HttpResponse:
             if place is not None:
                 nearby = chapters_near(place.latitude, place.longitude, 50)
             if request.POST.get("action") == "submit" and not form.needs_place_choice:
-                application = services.submit(
-                    applicant=request.user, invited_emails=form.cleaned_data["invited_emails"],
-                    display_name=form.cleaned_data.get("display_name", ""),
-                    **form.application_fields())
+                try:
+                    application = services.submit(
+                        applicant=request.user,
+                        invited_emails=form.cleaned_data["invited_emails"],
+                        display_name=form.cleaned_data.get("display_name", ""),
+                        client=ratelimit.client_address(request), **form.application_fields())
+                except services.InvitationLimit as error:
+                    form.add_error("invited_emails", str(error))
+                    return render(request, "cdp/apply.html",
+                                  {"form": form, "nearby": nearby, "checked": True}, status=400)
                 messages.success(request, _("Your application is submitted."))
                 return redirect("cdp:detail", pk=application.pk)
             return render(request, "cdp/apply.html",

@@ -7,6 +7,7 @@ from django.utils import timezone as django_timezone
 from django.utils.translation import gettext_lazy as _
 
 from .enums import NO_NEWCOMER_STATUSES, ChapterKind, ChapterStatus
+from .validators import validate_chapter_name
 
 
 class Place(models.Model):
@@ -56,7 +57,7 @@ class ChapterQuerySet(models.QuerySet):
 
 
 class Chapter(models.Model):
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name"), max_length=120, validators=[validate_chapter_name])
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     kind = models.CharField(
         _("kind"), max_length=10, choices=ChapterKind.choices, default=ChapterKind.LOCAL,

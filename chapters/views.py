@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -104,9 +106,14 @@ def near(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def map_page(request: HttpRequest) -> HttpResponse:
-    """The map of listed chapters; its heavy assets load only here."""
+    """The map of listed chapters; its heavy assets load only here. It shows every status
+    but closed, each in its colour, named in the legend."""
+    statuses = [s for s in ChapterStatus if s != ChapterStatus.CLOSED]
+    query = urlencode([("status", s.value) for s in statuses])
     return render(request, "chapters/map.html", {
         "tile_url": settings.MAP_TILE_URL, "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "chapters_url": f"{reverse('chapters:api')}?{query}",
+        "statuses": [(s.value, s.label) for s in statuses],
     })
 
 

@@ -4,14 +4,20 @@ import datetime as dt
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .models import OnboardingSession, SessionFormat
-from .times import make_aware_strict, zone
+from .times import in_zone, make_aware_strict, zone
 
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
 TIME_FIELDS = ("starts_at", "ends_at", "registration_closes_at")
+# A session is planned (or corrected) within this distance of today: year 9999 or year 1
+# would only overflow time zone arithmetic for every visitor east or west of UTC.
+SESSION_HORIZON = dt.timedelta(days=5 * 365)
+# The funnel looks back this far and no further ahead than the horizon.
+FIRST_FUNNEL_YEAR = 2000
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -56,7 +62,7 @@ class SessionForm(forms.ModelForm):
         if instance is not None and instance.pk and "initial" not in kwargs:
             tz = zone(chapter.timezone) or dt.UTC
             kwargs["initial"] = {
-                name: getattr(instance, name).astimezone(tz).replace(tzinfo=None)
+                name: in_zone(getattr(instance, name), tz).replace(tzinfo=None)
                 for name in TIME_FIELDS if getattr(instance, name)
             }
         super().__init__(*args, **kwargs)
@@ -81,6 +87,10 @@ class SessionForm(forms.ModelForm):
             return None
         # The field read the wall-clock time in the active zone; keep the wall-clock time.
         naive = value.replace(tzinfo=None)
+        today = timezone.now().replace(tzinfo=None)
+        if not today - SESSION_HORIZON <= naive <= today + SESSION_HORIZON:
+            raise forms.ValidationError(
+                _("Choose a time within five years of today."), code="out_of_range")
         aware = make_aware_strict(naive, self.chapter.timezone)
         if aware is None:
             raise forms.ValidationError(
@@ -172,3 +182,15 @@ class FilterForm(forms.Form):
 class MonthForm(forms.Form):
     month = forms.DateField(label=_("Month"), input_formats=["%Y-%m"], required=False,
                             widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"))
+
+    def clean_month(self):
+        month = self.cleaned_data.get("month")
+        if month is None:
+            return None
+        last = (timezone.now() + SESSION_HORIZON).date()
+        if not dt.date(FIRST_FUNNEL_YEAR, 1, 1) <= month <= last:
+            raise forms.ValidationError(
+                _("Choose a month between %(first)s and %(last)s."),
+                params={"first": f"{FIRST_FUNNEL_YEAR}-01", "last": last.strftime("%Y-%m")},
+                code="out_of_range")
+        return month

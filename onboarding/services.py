@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from audit.log import record
 from audit.models import AuditAction
+from core import ratelimit
 from members.emails import enqueue_email
 from twc.i18n import supported
 
@@ -173,8 +174,9 @@ def cancel_session(session: OnboardingSession, *, actor, reason: str = "") -> On
         session.save(update_fields=["status", "cancel_reason", "updated_at"])
         record(actor, AuditAction.SESSION_CANCELLED, session, chapter=session.chapter,
                summary=f"Cancelled {session.title}", reason=reason)
+        # Not to pending sign-ups: nobody has confirmed those addresses want our mail.
         for registration in session.registrations.select_related("session__chapter").filter(
-            status__in=[S.PENDING, S.CONFIRMED, S.WAITLISTED]
+            status__in=[S.CONFIRMED, S.WAITLISTED]
         ).annotate(account_language=_account_language()):
             _email(registration, "session_cancelled", reason=reason)
     return session
@@ -183,12 +185,25 @@ def cancel_session(session: OnboardingSession, *, actor, reason: str = "") -> On
 # -- Registrations ---------------------------------------------------------------------------
 
 
+def may_email_unconfirmed(email: str, client: str = "") -> bool:
+    """Whether a confirmation email may go to this not-yet-confirmed address now: at most
+    RATE_LIMITS["signup_email_address"] per address and ["signup_email_client"] per client
+    address (the sender is no relay for whoever types someone else's address)."""
+    pairs = [("signup_email_address", email.strip().lower())]
+    if client:
+        pairs.append(("signup_email_client", client))
+    return ratelimit.take_all(*pairs)
+
+
 def register(session: OnboardingSession, *, name: str, email: str, user=None,
-             email_verified: bool = False, now: dt.datetime | None = None) -> Registration:
+             email_verified: bool = False, now: dt.datetime | None = None,
+             client: str = "") -> Registration:
     """Sign a person up; the registration waits for email confirmation.
 
     Registering twice returns the same live registration (and re-sends the email at most
     every RESEND_AFTER). A person signed in with this verified address skips the email step.
+    Over the rate limits (may_email_unconfirmed) the registration is made but no email is
+    sent: the caller cannot tell, so neither can whoever typed the address.
     """
     now = now or timezone.now()
     email = email.strip().lower()
@@ -215,7 +230,8 @@ def register(session: OnboardingSession, *, name: str, email: str, user=None,
             if email_verified:
                 return _confirm_locked(registration, session, now)
             if (registration.confirmation_sent_at is None
-                    or now - registration.confirmation_sent_at >= RESEND_AFTER):
+                    or now - registration.confirmation_sent_at >= RESEND_AFTER) and (
+                    may_email_unconfirmed(email, client)):
                 registration.confirmation_sent_at = now
                 registration.save(update_fields=["confirmation_sent_at"])
                 _email(registration, "confirm_email", occasion=now.isoformat())

@@ -162,6 +162,10 @@ def format_local(moment: dt.datetime, zone_name: str, language: str | None = Non
     return format_moment(moment, zone(zone_name) or dt.UTC, language)
 
 
+# The name other modules use (the session form's initial values, the exports).
+in_zone = _in_zone
+
+
 def make_aware_strict(naive: dt.datetime, zone_name: str) -> dt.datetime | None:
     """Local wall time to an aware datetime; None when it does not exist (DST gap).
 
@@ -169,7 +173,10 @@ def make_aware_strict(naive: dt.datetime, zone_name: str) -> dt.datetime | None:
     """
     tz = zone(zone_name) or dt.UTC
     aware = naive.replace(tzinfo=tz, fold=0)
-    round_trip = aware.astimezone(dt.UTC).astimezone(tz)
+    try:
+        round_trip = aware.astimezone(dt.UTC).astimezone(tz)
+    except OverflowError:  # the first or last hours of the calendar: no such UTC time
+        return None
     if round_trip.replace(tzinfo=None) != naive:
         return None
     return aware.astimezone(dt.UTC)
@@ -193,3 +200,7 @@ def annotate_times(sessions, viewer: zoneinfo.ZoneInfo | None) -> None:
             _in_zone(start, other_zone), _in_zone(end, other_zone), language)
         session.iso_start = start.isoformat()
         session.same_zone = session.viewer_span == session.local_span
+
+
+# The name other modules use (the session form's initial values, the exports).
+in_zone = _in_zone

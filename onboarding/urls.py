@@ -1,6 +1,22 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
+
+
+class TokenConverter:
+    """A registration token as new_token() makes them (URL-safe base64): anything else is a
+    404 before any query."""
+
+    regex = r"[A-Za-z0-9_-]{16,64}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(TokenConverter, "token")
 
 app_name = "onboarding"
 
@@ -9,10 +25,10 @@ urlpatterns = [
     path("<int:pk>/", views.session_detail, name="detail"),
     path("<int:pk>/check-email/", views.check_email, name="check_email"),
     path("<int:pk>/session.ics", views.session_calendar, name="ics"),
-    path("r/<str:token>/", views.registration_page, name="registration"),
-    path("r/<str:token>/confirm/", views.registration_confirm, name="registration_confirm"),
-    path("r/<str:token>/cancel/", views.registration_cancel, name="registration_cancel"),
-    path("r/<str:token>/session.ics", views.registration_calendar, name="registration_ics"),
+    path("r/<token:token>/", views.registration_page, name="registration"),
+    path("r/<token:token>/confirm/", views.registration_confirm, name="registration_confirm"),
+    path("r/<token:token>/cancel/", views.registration_cancel, name="registration_cancel"),
+    path("r/<token:token>/session.ics", views.registration_calendar, name="registration_ics"),
     path("chapter/<slug:slug>/feed.ics", views.chapter_calendar, name="feed"),
     path("chapter/<slug:slug>/flyer/", views.flyer, name="flyer"),
     path("chapter/<slug:slug>/funnel/", views.chapter_funnel, name="funnel"),

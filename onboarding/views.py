@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chapters import pagecache
+from core import ratelimit
 from chapters.models import Chapter
 from members import permissions
 
@@ -194,6 +195,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 registration = services.register(
                     session, name=name, email=email,
                     user=user if verified else None, email_verified=verified,
+                    client=ratelimit.client_address(request),
                 )
             except services.RegistrationClosed:
                 form.add_error(None, _("Registration for this session is closed."))

@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "twc.middleware.CrossOriginPolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads a cookie, the path or a form: NUL bytes are a 400 (twc/middleware.py).
+    "twc.middleware.RefuseNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -168,6 +170,20 @@ CACHES = {
         "TIMEOUT": 3600,
         "OPTIONS": {"MAX_ENTRIES": 1000},
     },
+}
+# How many reverse proxies append to X-Forwarded-For in front of the app (nginx with
+# $proxy_add_x_forwarded_for: 1). allauth's rate limits and ours read the client address
+# from it; with 0 they read REMOTE_ADDR, which behind a proxy is the proxy for everyone.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# Emails the app sends to an address nobody has confirmed yet: (how many, per seconds) for
+# each recipient address, client address and account (core/ratelimit.py, in the shared
+# cache). Over a limit the email is silently not sent; the page looks the same.
+RATE_LIMITS = {
+    "signup_email_address": (3, 3600),
+    "signup_email_client": (20, 3600),
+    "invitation_address": (3, 86400),
+    "invitation_client": (40, 86400),
+    "invitation_account": (20, 86400),
 }
 # How long a worker trusts the data versions it read: anonymous visitors see a change to a
 # public page at most this many seconds late (signed-in people at once, never cached).
