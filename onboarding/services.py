@@ -368,7 +368,10 @@ def promote_next(session: OnboardingSession, *, now: dt.datetime | None = None
 
 
 def check_in_opens_at(session: OnboardingSession) -> dt.datetime:
-    return session.starts_at - CHECK_IN_OPENS_BEFORE
+    try:
+        return session.starts_at - CHECK_IN_OPENS_BEFORE
+    except OverflowError:  # a session stored in year 1: open since the calendar began
+        return dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
 def check_in_is_open(session: OnboardingSession, now: dt.datetime | None = None) -> bool:
