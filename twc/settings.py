@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "chapters",
     "onboarding",
     "cdp",
+    "outreach",
     "audit",
 ]
 
@@ -155,6 +156,12 @@ CACHES = {
 PAGECACHE_VERSION_SECONDS = float(os.environ.get("PAGECACHE_VERSION_SECONDS", "1"))
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Outreach: announcements an organizer may send per chapter and day (Global admins' network-wide
+# announcements count against the network's own limit).
+OUTREACH_DAILY_ANNOUNCEMENTS = int(os.environ.get("OUTREACH_DAILY_ANNOUNCEMENTS", "3"))
+# Follow and watch requests: per client address per hour, per recipient address per day.
+OUTREACH_FOLLOWS_PER_ADDRESS_HOUR = int(os.environ.get("OUTREACH_FOLLOWS_PER_ADDRESS_HOUR", "10"))
+OUTREACH_FOLLOWS_PER_RECIPIENT_DAY = int(os.environ.get("OUTREACH_FOLLOWS_PER_RECIPIENT_DAY", "3"))
 # `migrate` queues the periodic jobs (core/periodic.py); the test suite queues its own.
 PERIODIC_JOBS_ON_MIGRATE = os.environ.get("PERIODIC_JOBS_ON_MIGRATE", "1") == "1"
 
