@@ -268,8 +268,9 @@ def _start(message: Message) -> None:
     message.finished_at = now if count == 0 else None
     message.save(update_fields=["sent_at", "progress_at", "recipient_count", "finished_at"])
     if count:
-        message_id = message.pk
-        transaction.on_commit(lambda: deliver.enqueue(message_id))
+        # The task row is written in this transaction (database task backend): it exists
+        # exactly when the deliveries do.
+        deliver.enqueue(message.pk)
 
 
 def send_announcement(message: Message, *, actor, expected: int) -> Message:
