@@ -141,9 +141,13 @@ def _watch_point(data) -> tuple[float, float, str] | None:
 
 @require_http_methods(["GET", "POST"])
 def watch(request: HttpRequest) -> HttpResponse:
-    point = _watch_point(request.POST if request.method == "POST" else request.GET)
+    data = request.POST if request.method == "POST" else request.GET
+    point = _watch_point(data)
     if point is None:
-        return render(request, "outreach/watch.html", {"no_place": True}, status=400)
+        # Everything typed comes back, with the way to a place.
+        return render(request, "outreach/watch.html", {
+            "no_place": True, "form": WatchForm(request.POST or None),
+            "place": data.get("place", "")}, status=400)
     lat, lon, name = point
     initial = {"lat": round(lat, 2), "lon": round(lon, 2)}
     if request.user.is_authenticated:
