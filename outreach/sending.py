@@ -19,7 +19,7 @@ from email.utils import formataddr, parseaddr
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage, mailers
-from django.db import transaction
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -138,6 +138,31 @@ def deliver(message_id: int, *, batch: int = BATCH) -> int:
     if message is None:
         return 0
     renderer = Renderer(message)
+    relaxed = _relax_commits()
+    try:
+        return _deliver(message_id, renderer, batch)
+    finally:
+        if relaxed:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET synchronous_commit")
+
+
+def _relax_commits() -> bool:
+    """One commit per recipient: on PostgreSQL, do not wait for each to reach the disk.
+
+    A killed worker loses nothing this way (the server has the commit); only a crash of
+    the database server itself could forget the last moment's marks, and those few rows
+    would be sent again. Without it each email waits for a disk flush (about 15 ms on a
+    busy machine: 60 emails a second instead of hundreds).
+    """
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    return True
+
+
+def _deliver(message_id: int, renderer: Renderer, batch: int) -> int:
     sent, after = 0, 0
     while True:
         rows = list(Delivery.objects.filter(message_id=message_id, sent_at__isnull=True,
