@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-
 from django.db import transaction
 
-from .models import MessageKind, PlaceWatch
 from . import audiences
+from .models import MessageKind, PlaceWatch
 from .services import notice
 
 
 def on_session_published(sender, session, **kwargs) -> None:
-    """Followers who want every new session hear of it at once; digest readers on Monday."""
+    """Followers who want every new session hear of it at once; digest readers in the weekly digest."""
     if session.is_cancelled or not session.chapter.is_listed:
         return
     notice(MessageKind.SESSION, f"session:{session.pk}", chapter=session.chapter,
