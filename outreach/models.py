@@ -201,6 +201,8 @@ class Delivery(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                              blank=True, related_name="+")
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The mail server refused this one address for good: done with, not sent.
+    refused = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("delivery")

@@ -14,6 +14,7 @@ receiving server may drop the copy. Any number of senders can work on one messag
 from __future__ import annotations
 
 import datetime as dt
+import smtplib
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
@@ -178,8 +179,14 @@ def _deliver(message_id: int, renderer: Renderer, batch: int) -> int:
                                 .filter(pk=pk, sent_at__isnull=True).values_list("pk", flat=True))
                     if not mine:
                         continue  # another sender has it, or it went meanwhile
-                    connection.send_messages([renderer.email(pk, address, language)])
-                    Delivery.objects.filter(pk=pk).update(sent_at=timezone.now())
+                    refused = False
+                    try:
+                        connection.send_messages([renderer.email(pk, address, language)])
+                    except smtplib.SMTPRecipientsRefused:
+                        # This address only: the rest of the audience must not wait on it.
+                        refused = True
+                    Delivery.objects.filter(pk=pk).update(sent_at=timezone.now(),
+                                                          refused=refused)
                 sent += 1
         Message.objects.filter(pk=message_id).update(progress_at=timezone.now())
     if not Delivery.objects.filter(message_id=message_id, sent_at__isnull=True).exists():

@@ -16,3 +16,22 @@ class EmailBackend(FileBackend):
     def send_messages(self, messages):
         time.sleep(float(os.environ.get("OUTREACH_TEST_MAIL_DELAY", "0.005")))
         return super().send_messages(messages)
+
+
+class RefusingBackend:
+    """Django's locmem backend, except that the server refuses addresses starting with
+    "refused": as an SMTP server answers 550 for a mailbox that does not exist."""
+
+    def __new__(cls, *args, **kwargs):
+        import smtplib
+
+        from django.core.mail.backends.locmem import EmailBackend as Locmem
+
+        class Refusing(Locmem):
+            def send_messages(self, messages):
+                for message in messages:
+                    if any(address.startswith("refused") for address in message.to):
+                        raise smtplib.SMTPRecipientsRefused({message.to[0]: (550, b"no")})
+                return super().send_messages(messages)
+
+        return Refusing(*args, **kwargs)

@@ -190,3 +190,16 @@ def test_a_stalled_message_is_queued_again(chapter_a, alice, outbox):
     assert sending.resume_stalled(timezone.now() + dt.timedelta(minutes=11)) == 1
     assert sorted(m.to[0] for m in outbox()) == ["alice@example.org", "anna@example.org"]
     assert Delivery.objects.filter(message=message, sent_at__isnull=True).count() == 0
+
+
+def test_an_address_the_server_refuses_does_not_hold_up_the_others(
+        chapter_a, alice, settings, outbox):
+    settings.MAILERS = {"default": {"BACKEND": "tests.outreach.slowmail.RefusingBackend"}}
+    make_follow(chapter_a, "refused@example.org")
+    make_follow(chapter_a, "zoe@example.org")
+    session = _schedule(chapter_a, alice)
+    assert sorted(m.to[0] for m in outbox()) == ["alice@example.org", "zoe@example.org"]
+    message = Message.objects.get(session=session)
+    refused = Delivery.objects.get(message=message, email="refused@example.org")
+    assert refused.refused and refused.sent_at is not None
+    assert message.deliveries.filter(sent_at__isnull=True).count() == 0
