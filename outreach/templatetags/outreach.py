@@ -61,7 +61,8 @@ def my_follows(context, user):
     watches = list(PlaceWatch.objects.filter(Q(user=user) | Q(email=user.email.lower()))
                    .filter(confirmed_at__isnull=False).order_by("created_at"))
     return {"items": items, "watches": watches, "request": context.get("request"),
-            "off": FollowChoice.OFF.value}
+            "off": FollowChoice.OFF.value,
+            "may_announce_network": permissions.may_send_network_announcements(user)}
 
 
 @register.inclusion_tag("outreach/tags/watch_link.html")
