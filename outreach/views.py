@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
@@ -128,7 +130,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 def _watch_point(data) -> tuple[float, float, str] | None:
     place_id = data.get("place", "")
-    if place_id.isdigit():
+    if re.fullmatch(r"[0-9]{1,18}", place_id):  # a GeoNames id fits a bigint
         place = Place.objects.filter(pk=int(place_id)).first()
         if place is not None:
             return place.latitude, place.longitude, str(place)

@@ -203,3 +203,8 @@ def test_an_address_the_server_refuses_does_not_hold_up_the_others(
     refused = Delivery.objects.get(message=message, email="refused@example.org")
     assert refused.refused and refused.sent_at is not None
     assert message.deliveries.filter(sent_at__isnull=True).count() == 0
+
+
+def test_a_huge_or_odd_place_id_is_a_400_not_an_error(db):
+    for place in ("9" * 5000, "²", "99999999999999999999", "-1"):
+        assert Client().get(reverse("outreach:watch"), {"place": place}).status_code == 400
