@@ -6,9 +6,9 @@ app_name = "outreach"
 
 urlpatterns = [
     path("chapters/<slug:slug>/follow/", views.follow, name="follow"),
-    path("follow/<str:token>/", views.follow_confirm, name="follow_confirm"),
+    path("follow/<slug:token>/", views.follow_confirm, name="follow_confirm"),
     path("watch/", views.watch, name="watch"),
-    path("watch/<str:token>/", views.watch_confirm, name="watch_confirm"),
+    path("watch/<slug:token>/", views.watch_confirm, name="watch_confirm"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("chapters/<slug:slug>/announcements/", views.announcement_list, name="announcements"),
     path("chapters/<slug:slug>/announcements/feed/", views.ChapterAnnouncementsFeed(),

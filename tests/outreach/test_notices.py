@@ -208,3 +208,8 @@ def test_an_address_the_server_refuses_does_not_hold_up_the_others(
 def test_a_huge_or_odd_place_id_is_a_400_not_an_error(db):
     for place in ("9" * 5000, "²", "99999999999999999999", "-1"):
         assert Client().get(reverse("outreach:watch"), {"place": place}).status_code == 400
+
+
+def test_a_nul_byte_in_a_token_is_a_404(db):
+    for prefix in ("/follow/", "/watch/", "/unsubscribe/"):
+        assert Client().get(prefix + "abc%00def/").status_code == 404
