@@ -23,6 +23,7 @@ class AuditAction(models.TextChoices):
     PARTNER_CHANGED = "partner.changed", _("Partner organization changed")
     SESSION_CHANGED = "session.changed", _("Onboarding session scheduled or changed")
     PEER_CHANGED = "peer.changed", _("Peer network added, paused or removed")
+    ANNOUNCEMENT_SENT = "announcement.sent", _("Announcement sent")
 
 
 class AuditEvent(models.Model):

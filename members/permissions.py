@@ -244,6 +244,26 @@ def may_see_training_resources(user: User) -> bool:
 
 
 # ---------------------------------------------------------------------------------------
+# Outreach: followers, announcements.
+# ---------------------------------------------------------------------------------------
+
+
+def may_send_announcements(user: User, chapter: Chapter) -> bool:
+    """Write and send a chapter's announcements: its organizers."""
+    return has_mfa(user) and is_organizer(user, chapter)
+
+
+def may_see_follower_count(user: User, chapter: Chapter) -> bool:
+    """A count of followers, never the list: the chapter's organizers and Global admins."""
+    return has_mfa(user) and (is_organizer(user, chapter) or is_global_admin(user))
+
+
+def may_send_network_announcements(user: User) -> bool:
+    """Announcements to every chapter's people at once: Global admins."""
+    return has_mfa(user) and is_global_admin(user)
+
+
+# ---------------------------------------------------------------------------------------
 # Audit log.
 # ---------------------------------------------------------------------------------------
 

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "onboarding",
     "cdp",
     "federation",
+    "outreach",
     "audit",
 ]
 
@@ -198,6 +199,13 @@ TASK_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("TASK_WORKER_HEARTBEAT_SECO
 TASK_WORKER_TIMEOUT_SECONDS = float(os.environ.get("TASK_WORKER_TIMEOUT_SECONDS", "30"))
 TASKS_STUCK_AFTER_SECONDS = float(os.environ.get("TASKS_STUCK_AFTER_SECONDS", "900"))
 TASK_MAX_ATTEMPTS = int(os.environ.get("TASK_MAX_ATTEMPTS", "5"))
+
+# Outreach: announcements an organizer may send per chapter and day (Global admins' network-wide
+# announcements count against the network's own limit).
+OUTREACH_DAILY_ANNOUNCEMENTS = int(os.environ.get("OUTREACH_DAILY_ANNOUNCEMENTS", "3"))
+# Follow and watch requests: per client address per hour, per recipient address per day.
+OUTREACH_FOLLOWS_PER_ADDRESS_HOUR = int(os.environ.get("OUTREACH_FOLLOWS_PER_ADDRESS_HOUR", "10"))
+OUTREACH_FOLLOWS_PER_RECIPIENT_DAY = int(os.environ.get("OUTREACH_FOLLOWS_PER_RECIPIENT_DAY", "3"))
 # `migrate` queues the periodic jobs (core/periodic.py); the test suite queues its own.
 PERIODIC_JOBS_ON_MIGRATE = os.environ.get("PERIODIC_JOBS_ON_MIGRATE", "1") == "1"
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("sessions/", include("onboarding.urls")),
     path("", include("cdp.urls")),
     path("", include("federation.urls")),
+    path("", include("outreach.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", i18n.set_language, name="set_language"),
     path("audit/", include("audit.urls")),

@@ -100,6 +100,44 @@ def _peer(w: World):
                                       key_fingerprint="0" * 64)
 
 
+def _follow(w: World):
+    from outreach.models import Follow
+
+    return Follow.objects.create(chapter=w.chapter_a, email="follower@example.org")
+
+
+def _watch(w: World):
+    from outreach.models import PlaceWatch
+
+    return PlaceWatch.objects.create(email="watcher@example.org", latitude=52.5,
+                                     longitude=13.4)
+
+
+def _announcement_draft(w: World):
+    from outreach.models import Message, MessageKind
+
+    return Message.objects.create(kind=MessageKind.ANNOUNCEMENT, chapter=w.chapter_a,
+                                  subject="Draft", body="Not sent yet",
+                                  created_by=w.users["organizer"])
+
+
+def _announcement_public(w: World):
+    from django.utils import timezone
+
+    from outreach.models import Message, MessageKind
+
+    return Message.objects.create(kind=MessageKind.ANNOUNCEMENT, chapter=w.chapter_a,
+                                  subject="Public", body="Sent", is_public=True,
+                                  sent_at=timezone.now(), finished_at=timezone.now())
+
+
+def _delivery(w: World):
+    from outreach.models import Delivery
+
+    return Delivery.objects.create(message=w.extra["announcement_public"],
+                                   email="follower@example.org")
+
+
 # The in-program application `application` has dana as applicant and the coach persona as its
 # assigned coach; `application_changes` is dana's too, waiting for her changes.
 EXTRA: dict[str, Callable[[World], Any]] = {
@@ -112,6 +150,11 @@ EXTRA: dict[str, Callable[[World], Any]] = {
     "resource": _resource,
     "partner": _partner,
     "peer": _peer,
+    "follow": _follow,
+    "watch": _watch,
+    "announcement_draft": _announcement_draft,
+    "announcement_public": _announcement_public,
+    "delivery": _delivery,
 }
 
 

@@ -264,6 +264,36 @@ TABLE: dict[str, Expect] = {
                                          form_persona="applicant", form=("note",)),
     "cdp:milestone_verify": program_people(400, admin=403, applicant=403, method="post",
                                            kwargs=milestone_of_application),
+    # Outreach: following and unsubscribing need no account; the emailed token is the key.
+    "outreach:follow": everyone(200, kwargs=chapter_a, form=("email", "choice"),
+                                choices=("choice",)),
+    "outreach:follow_confirm": everyone(200, kwargs=lambda w: {"token": w.extra["follow"].token}),
+    # Without a place from the directory there is nothing to watch: a 400 for anyone.
+    "outreach:watch": everyone(400, query=("place", "lat", "lon"),
+                               form=("email", "lat", "lon", "place")),
+    "outreach:watch_confirm": everyone(200, kwargs=lambda w: {"token": w.extra["watch"].token}),
+    # GET asks; the RFC 8058 POST unsubscribes (no CSRF token, no sign-in).
+    "outreach:unsubscribe": everyone(200, kwargs=lambda w: {
+        "token": __import__("outreach.sending", fromlist=["x"]).unsubscribe_token(
+            w.extra["delivery"].pk)}),
+    "outreach:announcements": everyone(200, kwargs=chapter_a),
+    "outreach:feed": everyone(200, kwargs=chapter_a),
+    "outreach:announcement": everyone(200, kwargs=lambda w: {
+        "slug": w.chapter_a.slug, "pk": w.extra["announcement_public"].pk}),
+    # Writing and sending: the chapter's organizers; Global admins only network-wide.
+    "outreach:manage": organizers_of_a(kwargs=chapter_a),
+    "outreach:compose": organizers_of_a(kwargs=chapter_a, form_persona="organizer",
+                                        form=("subject", "body", "text_format", "audience",
+                                              "session"),
+                                        choices=("text_format", "audience", "session")),
+    "outreach:network_compose": admins_only(form_persona="admin",
+                                            form=("subject", "body", "text_format"),
+                                            choices=("text_format", "audience")),
+    # A draft is its chapter's organizers' own: for anyone else it does not exist.
+    "outreach:draft": Expect(LOGIN, 404, 404, 200, 404, 404,
+                             kwargs=pk_of("announcement_draft")),
+    "outreach:send": Expect(LOGIN, 404, 404, 400, 404, 404, method="post",
+                            kwargs=pk_of("announcement_draft")),
     # Audit log: Global admins with MFA only.
     "audit:log": Expect(403, 403, 403, 403, 403, 200, query=("action", "page")),
     # Deployment

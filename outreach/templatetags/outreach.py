@@ -1,0 +1,71 @@
+"""Template tags other apps' pages use to show outreach parts (chapter page, /me/, the
+directory's "no chapter near" answer)."""
+
+from __future__ import annotations
+
+from allauth.account.models import EmailAddress
+from django import template
+from django.db.models import Q
+
+from members import permissions
+from members.models import Membership
+
+from ..forms import ChoiceForm
+from ..models import MEMBER_DEFAULT_CHOICE, Follow, FollowChoice, PlaceWatch
+from ..services import follower_count
+from ..views import current_choice, public_announcements
+
+register = template.Library()
+
+LATEST = 3
+
+
+@register.inclusion_tag("outreach/tags/chapter_follow.html", takes_context=True)
+def chapter_follow(context, chapter):
+    """Follow this chapter, its latest public announcements, and for its organizers the
+    number of followers (never who)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    signed_in = bool(user and user.is_authenticated)
+    return {
+        "chapter": chapter, "request": request, "signed_in": signed_in,
+        "takes_newcomers": chapter.takes_newcomers,
+        "announcements": list(public_announcements(chapter)[:LATEST]),
+        "current": current_choice(user, chapter) if signed_in else None,
+        "may_announce": permissions.may_send_announcements(user, chapter) if signed_in else False,
+        "followers": (follower_count(chapter)
+                      if signed_in and permissions.may_see_follower_count(user, chapter)
+                      else None),
+    }
+
+
+@register.inclusion_tag("outreach/tags/my_follows.html", takes_context=True)
+def my_follows(context, user):
+    """What a person follows, with a choice per chapter: their follows (by account or a
+    verified address) and the chapters they follow as members by default."""
+    emails = EmailAddress.objects.filter(user=user, verified=True).values("email")
+    follows = list(Follow.objects.filter(Q(user=user) | Q(email__in=emails) |
+                                         Q(email=user.email.lower()))
+                   .filter(chapter__isnull=False).confirmed().select_related("chapter")
+                   .order_by("chapter__name"))
+    followed = {f.chapter_id for f in follows}
+    rows = [(f.chapter, f.choice, False) for f in follows]
+    for membership in (Membership.objects.active().filter(user=user)
+                       .exclude(chapter_id__in=followed).select_related("chapter")
+                       .order_by("chapter__name")):
+        rows.append((membership.chapter, MEMBER_DEFAULT_CHOICE, True))
+    rows.sort(key=lambda row: row[0].name)
+    items = [{"chapter": chapter, "choice": choice, "as_member": as_member,
+              "form": ChoiceForm(initial={"choice": choice}, auto_id=f"id_follow_{chapter.pk}_%s")}
+             for chapter, choice, as_member in rows]
+    watches = list(PlaceWatch.objects.filter(Q(user=user) | Q(email=user.email.lower()))
+                   .filter(confirmed_at__isnull=False).order_by("created_at"))
+    return {"items": items, "watches": watches, "request": context.get("request"),
+            "off": FollowChoice.OFF.value,
+            "may_announce_network": permissions.may_send_network_announcements(user)}
+
+
+@register.inclusion_tag("outreach/tags/watch_link.html")
+def watch_link(results, target="_self"):
+    """On the directory's "no chapter within 100 km": ask to be told when one starts."""
+    return {"place": getattr(results, "place", None), "target": target}
