@@ -210,6 +210,8 @@ def test_a_huge_or_odd_place_id_is_a_400_not_an_error(db):
         assert Client().get(reverse("outreach:watch"), {"place": place}).status_code == 400
 
 
-def test_a_nul_byte_in_a_token_is_a_404(db):
+def test_a_malformed_token_is_a_4xx_never_a_500(db):
     for prefix in ("/follow/", "/watch/", "/unsubscribe/"):
-        assert Client().get(prefix + "abc%00def/").status_code == 404
+        # A NUL byte is refused before any view (RefuseNulBytesMiddleware); garbage is a 404.
+        assert Client().get(prefix + "abc%00def/").status_code == 400
+        assert Client().get(prefix + "abc'def/").status_code == 404
