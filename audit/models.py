@@ -22,6 +22,9 @@ class AuditAction(models.TextChoices):
     MILESTONE_VERIFIED = "milestone.verified", _("Milestone verified")
     PARTNER_CHANGED = "partner.changed", _("Partner organization changed")
     SESSION_CHANGED = "session.changed", _("Onboarding session scheduled or changed")
+    INACTIVITY_REVIEWED = "chapter.inactivity_reviewed", _("Inactive chapter reviewed")
+    HELP_REQUEST_CHANGED = "help_request.changed", _("Help request changed")
+    MATERIAL_CHANGED = "material.changed", _("Shared material changed")
 
 
 class AuditEvent(models.Model):

@@ -8,7 +8,8 @@ They are listed here, so nothing is forgotten when a new app stores personal dat
 
 from importlib import import_module
 
-PRIVACY_MODULES = ["members.privacy_members", "onboarding.privacy", "cdp.privacy"]
+PRIVACY_MODULES = ["members.privacy_members", "onboarding.privacy", "cdp.privacy",
+                   "network.privacy"]
 
 
 def _modules():

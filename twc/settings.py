@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "chapters",
     "onboarding",
     "cdp",
+    "network",
     "audit",
 ]
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("members.urls")),
     path("sessions/", include("onboarding.urls")),
     path("", include("cdp.urls")),
+    path("network/", include("network.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", i18n.set_language, name="set_language"),
     path("audit/", include("audit.urls")),
