@@ -276,7 +276,8 @@ def run_size(size: str, database: str, args, static_root: str) -> SizeRun:
                 result.status = "missing (nothing to point it at yet)"
                 print(f"  {target.name}: {result.status}", flush=True)
                 continue
-            cookie = info["organizer_cookie"] if target.signed_in else None
+            cookie = (info["admin_cookie"] if target.signed_in == "admin"
+                      else info["organizer_cookie"] if target.signed_in else None)
             if target.method == "POST":
                 cookie = info["csrf_cookie"]
             status, _, _ = fetch(base + probed["path"], cookie) if target.method == "GET" else (

@@ -280,7 +280,7 @@ def send_message(offer: HelpOffer, *, author: User, body: str) -> HelpMessage:
     if not body:
         raise Refused(_("Write a message first."))
     with transaction.atomic():
-        offer = HelpOffer.objects.select_for_update().select_related(
+        offer = HelpOffer.objects.select_for_update(of=("self",)).select_related(
             "request__chapter", "helper").get(pk=offer.pk)
         if offer.status != OfferStatus.ACCEPTED or offer.request.is_closed:
             raise Refused(_("This conversation is closed."))
