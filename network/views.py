@@ -69,10 +69,14 @@ def health_page(request: HttpRequest) -> HttpResponse:
     form, chapters = _health_chapters(request)
     page = Paginator(chapters.only("pk", "name", "slug", "status", "country", "city", "kind"),
                      PAGE_SIZE).get_page(request.GET.get("page"))
-    annotated = list(health.chapter_figures(
-        Chapter.objects.filter(pk__in=[c.pk for c in page.object_list])
-        .only("pk", "name", "slug", "status", "country", "city", "kind")
-        .order_by("name", "id"), now))
+    # The figures for the page's chapters by id (no ORDER BY: the name index would walk
+    # every chapter to find 25), put back in the page's order here.
+    ids = [c.pk for c in page.object_list]
+    with health.without_jit():
+        by_id = {c.pk: c for c in health.chapter_figures(
+            Chapter.objects.filter(pk__in=ids).order_by()
+            .only("pk", "name", "slug", "status", "country", "city", "kind"), now)}
+    annotated = [by_id[pk] for pk in ids if pk in by_id]
     trends = health.sessions_per_month([c.pk for c in annotated], now)
     rows = [(health.row(c, now), health.sparkline(trends[c.pk])) for c in annotated]
     query = request.GET.copy()
@@ -101,21 +105,29 @@ def health_csv(request: HttpRequest) -> StreamingHttpResponse:
     figures = health.chapter_figures(
         chapters.only("pk", "name", "slug", "status", "country"), now)
     writer = csv.writer(_Echo())
+    # Words in the person's language now: the rows are written after the view returns.
+    header = [_("chapter"), _("slug"), _("status"), _("country"), _("last session"),
+              _("sessions in the last 90 days"), _("signed up"), _("attended"),
+              _("asked to join"), _("joined"), _("join requests waiting"),
+              _("oldest request waiting (days)"), _("organizers"),
+              _("depends on one organizer")]
+    words = {"fewer": str(health.FEWER_THAN), True: _("yes"), False: _("no")}
+
+    def shown(value) -> str:
+        return words["fewer"] if value is health.FEWER_THAN else str(value)
 
     def lines():
-        yield writer.writerow([
-            _("chapter"), _("slug"), _("status"), _("country"), _("last session"),
-            _("sessions in the last 90 days"), _("signed up"), _("attended"),
-            _("asked to join"), _("joined"), _("join requests waiting"),
-            _("oldest request waiting (days)"), _("organizers"), _("depends on one organizer")])
-        for chapter in figures.iterator(chunk_size=500):
-            r = health.row(chapter, now)
-            yield writer.writerow([
-                chapter.name, chapter.slug, chapter.status, chapter.country,
-                r.last_session.date().isoformat() if r.last_session else "", r.sessions_90,
-                *(str(getattr(r, name)) for name in health.PEOPLE_FIGURES[:5]),
-                "" if r.oldest_waiting_days is None else r.oldest_waiting_days,
-                str(r.organizers), _("yes") if r.one_organizer else _("no")])
+        yield writer.writerow(header)
+        with health.without_jit():
+            for chapter in figures.iterator(chunk_size=500):
+                r = health.row(chapter, now)
+                yield writer.writerow([
+                    chapter.name, chapter.slug, chapter.status, chapter.country,
+                    r.last_session.date().isoformat() if r.last_session else "",
+                    r.sessions_90,
+                    *(shown(getattr(r, name)) for name in health.PEOPLE_FIGURES[:5]),
+                    "" if r.oldest_waiting_days is None else r.oldest_waiting_days,
+                    shown(r.organizers), words[r.one_organizer]])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="network-health.csv"'
