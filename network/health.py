@@ -61,7 +61,9 @@ def without_jit():
 
 def chapter_figures(chapters: QuerySet, now: dt.datetime | None = None) -> QuerySet:
     """Annotate each chapter with its last session, sessions and funnel over the last 90
-    days, the join requests waiting (and the oldest one's date) and its organizers."""
+    days (signed up for, and attended, a session of those days; of them, asked to join in
+    those days, and joined), the join requests waiting (and the oldest one's date) and its
+    organizers."""
     now = now or timezone.now()
     since = now - WINDOW
     held = OnboardingSession.objects.filter(chapter=OuterRef("pk")).exclude(
@@ -75,8 +77,10 @@ def chapter_figures(chapters: QuerySet, now: dt.datetime | None = None) -> Query
     # flattened into a join, so PostgreSQL reads the page's few requests first and probes
     # the (session, LOWER(email)) index, instead of matching every attendee with every
     # request (50 times slower at full size).
+    # The funnel of the window: people who attended a session of the last 90 days.
     attendances = (Registration.objects.alias(email_lower=Lower("email"))
                    .filter(session__chapter=OuterRef("chapter"),
+                           session__starts_at__gte=since, session__starts_at__lte=now,
                            status=RegistrationStatus.ATTENDED,
                            email_lower=OuterRef("user_email"))
                    .order_by().values("status").annotate(n=Count("pk")).values("n")[:1])
