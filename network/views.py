@@ -78,13 +78,14 @@ def health_page(request: HttpRequest) -> HttpResponse:
             .only("pk", "name", "slug", "status", "country", "city", "kind"), now)}
     annotated = [by_id[pk] for pk in ids if pk in by_id]
     trends = health.sessions_per_month([c.pk for c in annotated], now)
+    statuses, countries = health.totals()
     rows = [(health.row(c, now), health.sparkline(trends[c.pk])) for c in annotated]
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "network/health.html", {
         "form": form, "page": page, "rows": rows, "query": query.urlencode(),
         "months": health.months_back(now),
-        "statuses": health.status_counts(), "countries": health.country_counts()[:30],
+        "statuses": statuses, "countries": countries[:30],
         "flags": list(services.flags_for_admins(now)[:50]),
         "window_days": health.WINDOW.days,
     })

@@ -37,4 +37,4 @@ def test_an_unverified_added_address_does_not_export_or_erase_its_owners_registr
 
 def test_the_export_holds_every_apps_part():
     person = make_user("someone@example.org")
-    assert set(export_personal_data(person)) == {"members", "onboarding", "cdp"}
+    assert set(export_personal_data(person)) == {"members", "onboarding", "cdp", "network"}
