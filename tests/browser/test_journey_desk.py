@@ -86,6 +86,14 @@ def test_a_dormant_chapter_is_revived_through_the_program_and_back_in_the_direct
     expect(admin.get_by_text("This chapter is dormant.")).to_have_count(0)
     admin_checker.check("revived")
 
+    # The desk's own pages pass the same checks (axe, the HTML checker, the CSP).
+    for path, label in (("/network/health/", "health"), ("/network/help/", "help"),
+                        ("/network/library/", "library")):
+        admin.goto(base + path)
+        admin_checker.check(label)
+        if label == "health":
+            expect(admin.locator("svg.sparkline").first).to_be_visible()
+
     boston = Chapter.objects.get(slug="boston")
     assert (boston.pk, boston.status) == (boston_id, "active")
     assert boston.revisions.count() > revisions_before  # its history, one step longer
