@@ -24,6 +24,9 @@ class AuditAction(models.TextChoices):
     SESSION_CHANGED = "session.changed", _("Onboarding session scheduled or changed")
     PEER_CHANGED = "peer.changed", _("Peer network added, paused or removed")
     ANNOUNCEMENT_SENT = "announcement.sent", _("Announcement sent")
+    INACTIVITY_REVIEWED = "chapter.inactivity_reviewed", _("Inactive chapter reviewed")
+    HELP_REQUEST_CHANGED = "help_request.changed", _("Help request changed")
+    MATERIAL_CHANGED = "material.changed", _("Shared material changed")
 
 
 class AuditEvent(models.Model):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.seed import ORGANIZER_ID, model_or_none, setup_django  # noqa: E402
+from bench.seed import ADMIN_ID, ORGANIZER_ID, model_or_none, setup_django  # noqa: E402
 from bench.targets import TARGETS  # noqa: E402
 
 
@@ -88,15 +88,16 @@ def capacity_overbooked_sql() -> str | None:
         "GROUP BY s.id, s.capacity HAVING count(*) > s.capacity) AS over")
 
 
-def organizer_cookie() -> str:
-    """A signed-in session for the organizer account, second factor done, stored in the DB."""
+def organizer_cookie(user_id: int = ORGANIZER_ID) -> str:
+    """A signed-in session for the organizer account (or another, by id), second factor
+    done, stored in the DB."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
     from members.models import User
 
-    user = User.objects.get(pk=ORGANIZER_ID)
+    user = User.objects.get(pk=user_id)
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
@@ -142,7 +143,9 @@ def main() -> None:
     values = placeholders()
     cookie = organizer_cookie()
     csrf_cookie, csrf_token = csrf_pair()
-    out = {"placeholders": values, "organizer_cookie": cookie, "csrf_cookie": csrf_cookie,
+    admin_cookie = organizer_cookie(ADMIN_ID)
+    out = {"placeholders": values, "organizer_cookie": cookie, "admin_cookie": admin_cookie,
+           "csrf_cookie": csrf_cookie,
            "targets": {}, "capacity_sql": capacity_overbooked_sql(), "registration_bodies": []}
     for target in TARGETS:
         try:
@@ -160,7 +163,8 @@ def main() -> None:
             # Counted with a person of its own, so the load run's people stay fresh.
             entry.update(count_queries(path, csrf_cookie, "POST", bodies[-1]))
         else:
-            entry.update(count_queries(path, cookie if target.signed_in else None))
+            entry.update(count_queries(path, admin_cookie if target.signed_in == "admin"
+                                       else cookie if target.signed_in else None))
         out["targets"][target.name] = entry
     json.dump(out, sys.stdout)
 

@@ -72,6 +72,9 @@ def require_wrk() -> str:
 
 
 def free_port() -> int:
+    """A free port, or BENCH_PORT when set (a machine where each user has a port range)."""
+    if os.environ.get("BENCH_PORT"):
+        return int(os.environ["BENCH_PORT"])
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -276,7 +279,8 @@ def run_size(size: str, database: str, args, static_root: str) -> SizeRun:
                 result.status = "missing (nothing to point it at yet)"
                 print(f"  {target.name}: {result.status}", flush=True)
                 continue
-            cookie = info["organizer_cookie"] if target.signed_in else None
+            cookie = (info["admin_cookie"] if target.signed_in == "admin"
+                      else info["organizer_cookie"] if target.signed_in else None)
             if target.method == "POST":
                 cookie = info["csrf_cookie"]
             status, _, _ = fetch(base + probed["path"], cookie) if target.method == "GET" else (

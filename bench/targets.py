@@ -14,7 +14,8 @@ from dataclasses import dataclass
 class Target:
     name: str
     path: str
-    signed_in: bool = False  # as the organizer account (MFA done)
+    # As the organizer account (True) or the Global admin account ("admin"), MFA done.
+    signed_in: bool | str = False
     method: str = "GET"
     ceiling: bool = False
     # Every request a different URL (`&n=<counter>` appended), so none is answered from the
@@ -34,6 +35,7 @@ TARGETS = [
     Target("API: chapters", "/api/chapters/"),
     Target("review queue (organizer)", "/chapters/{chapter}/requests/", signed_in=True),
     Target("member list (organizer)", "/chapters/{chapter}/members/", signed_in=True),
+    Target("network health (admin)", "/network/health/", signed_in="admin"),
     Target("registration (POST)", "/sessions/{session}/check-email/", method="POST"),
 ]
 

@@ -1,7 +1,7 @@
 """Where a page's time goes: one page, many requests, in this process, under cProfile.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/twc_bench \
-        uv run python bench/where.py /chapters/ --requests 200 [--organizer] [--top 30]
+        uv run python bench/where.py /chapters/ --requests 200 [--organizer | --admin] [--top 30]
 
 The request runs through Django's WSGI handler with the benchmark's production settings
 (`DEBUG` off, persistent connection), as gunicorn would call it, without the network. It
@@ -29,6 +29,7 @@ def main() -> None:
     parser.add_argument("path")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--organizer", action="store_true", help="signed in as the organizer")
+    parser.add_argument("--admin", action="store_true", help="signed in as the Global admin")
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--language", default="en", help="Accept-Language")
@@ -56,9 +57,11 @@ def main() -> None:
     from django.db import connection
 
     from bench.probe import organizer_cookie, placeholders
+    from bench.seed import ADMIN_ID
 
     path = args.path.format(**{k: v for k, v in placeholders().items() if v})
-    cookie = organizer_cookie() if args.organizer else ""
+    cookie = (organizer_cookie(ADMIN_ID) if args.admin
+              else organizer_cookie() if args.organizer else "")
     path_info, _, query = path.partition("?")
     handler = WSGIHandler()
 

@@ -66,6 +66,13 @@ class Application(models.Model):
         "chapters.Chapter", on_delete=models.SET_NULL, null=True, blank=True,
         related_name="application", verbose_name=_("launched chapter"),
     )
+    # A revival: the dormant chapter this group wants to bring back. Launched, the same
+    # chapter (slug, page, history) becomes active again; `chapter` then stays empty, since
+    # the chapter may already belong to the application that first launched it.
+    revives = models.ForeignKey(
+        "chapters.Chapter", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="revival_applications", verbose_name=_("chapter to revive"),
+    )
     created_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     state_changed_at = models.DateTimeField(_("state changed at"), default=timezone.now)
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
@@ -77,6 +84,7 @@ class Application(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(state=ApplicationState.LAUNCHED, chapter__isnull=False)
+                | models.Q(state=ApplicationState.LAUNCHED, revives__isnull=False)
                 | ~models.Q(state=ApplicationState.LAUNCHED),
                 name="launched_application_has_chapter",
             ),
@@ -91,6 +99,13 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return self.proposed_name
+
+    @property
+    def launched_chapter(self):
+        """The chapter this application put in the directory: a new one, or the revived."""
+        if self.state != ApplicationState.LAUNCHED:
+            return None
+        return self.chapter or self.revives
 
     @property
     def is_final(self) -> bool:

@@ -21,12 +21,14 @@ from audit.models import AuditAction
 from chapters.enums import ChapterKind, ChapterStatus
 from chapters.models import RESERVED_SLUGS, Chapter
 from core import ratelimit
+from chapters.services import change_status
 from members.emails import enqueue_email
 from members.models import User
 from members.services import POLICY_RULE_FIELDS, add_organizer, adopt_policy_version
 from twc.i18n import language_for
 
 from . import signals
+from .enums import FINAL_STATES
 from .enums import ApplicationState as S
 from .models import (
     Application,
@@ -100,13 +102,30 @@ class InvitationLimit(TransitionRefused):
                            "or invite them tomorrow.") % {"left": left})
 
 
+# A chapter that can be brought back through the program.
+REVIVABLE_STATUSES = (ChapterStatus.DORMANT,)
+
+
 @transaction.atomic
 def submit(*, applicant: User, invited_emails: Iterable[str] = (), display_name: str = "",
            client: str = "", **fields) -> Application:
     """Create a submitted application by `applicant`, inviting co-applicants by email; a
     name given here becomes the applicant's display name (the launched chapter shows it).
     InvitationLimit (nothing is saved) when that is more invitations than the account's
-    daily cap."""
+    daily cap.
+
+    With `revives=<a dormant chapter>` it is a revival: refused unless the chapter is
+    dormant and no other revival of it is under way; `revival_requested` is sent on commit.
+    """
+    revives = fields.get("revives")
+    if revives is not None:
+        revives = Chapter.objects.select_for_update().get(pk=revives.pk)
+        if revives.status not in REVIVABLE_STATUSES:
+            raise TransitionRefused(_("Only a dormant chapter can be revived."))
+        if Application.objects.filter(revives=revives).exclude(state__in=FINAL_STATES).exists():
+            raise TransitionRefused(_("A group is already reviving this chapter. Write to the "
+                                      "Global chapter to join them."))
+        fields["revives"] = revives
     display_name = display_name.strip()
     if display_name and not applicant.display_name:
         applicant.display_name = display_name[:80]
@@ -121,6 +140,9 @@ def submit(*, applicant: User, invited_emails: Iterable[str] = (), display_name:
     _email_applicants(application, "cdp/state_changed", {
         "state": str(S.SUBMITTED.label), "note": ""},
         key=f"application:{application.pk}:event:{event.pk}")
+    if revives is not None:
+        transaction.on_commit(lambda: signals.revival_requested.send(
+            sender=Application, application=application, chapter=revives))
     return application
 
 
@@ -288,6 +310,8 @@ def launch(application: Application, *, actor: User, override_reason: str = "") 
         raise TransitionRefused(
             _("Required milestones are not verified yet: %(titles)s. Give a reason to "
               "launch anyway.") % {"titles": ", ".join(m.title for m in missing)})
+    if locked.revives_id is not None:
+        return _relaunch(locked, actor=actor, note=_launch_note(missing, override_reason))
     chapter = Chapter.objects.create(**_chapter_fields(locked))
     adopt_policy_version(chapter, actor=actor,
                          note=_("Adopted in the Chapter Development Program."),
@@ -295,12 +319,42 @@ def launch(application: Application, *, actor: User, override_reason: str = "") 
     for user in applicant_users(locked):
         add_organizer(chapter, user, actor=actor)
     locked.chapter = chapter
-    note = _("Override: %(reason)s") % {"reason": override_reason} if missing else override_reason
+    note = _launch_note(missing, override_reason)
     _move(locked, S.LAUNCHED, actor=actor, note=note)
     record(actor, AuditAction.CHAPTER_LAUNCHED, chapter, chapter=chapter,
            summary=f"{locked.proposed_name}: {note}")
     transaction.on_commit(lambda: signals.chapter_launched.send(
         sender=Application, chapter=chapter, application=locked, revived=False))
+    return chapter
+
+
+def _launch_note(missing: list[Milestone], override_reason: str) -> str:
+    return _("Override: %(reason)s") % {"reason": override_reason} if missing else override_reason
+
+
+def _relaunch(locked: Application, *, actor: User, note: str) -> Chapter:
+    """The revival branch of launch(): the SAME chapter (slug, page, history) is active
+    again, under the rules the group adopted, with the group as its organizers."""
+    chapter = Chapter.objects.select_for_update().get(pk=locked.revives_id)
+    if chapter.status not in REVIVABLE_STATUSES:
+        raise TransitionRefused(_("This chapter is no longer dormant, so it cannot be "
+                                  "relaunched."))
+    chapter = change_status(chapter, ChapterStatus.ACTIVE, actor=actor,
+                            reason=_("Revived through the Chapter Development Program."))
+    if not chapter.is_listed:
+        chapter.is_listed = True
+        chapter.save(update_fields=["is_listed"])
+    adopt_policy_version(chapter, actor=actor,
+                         note=_("Adopted when the chapter was revived in the Chapter "
+                                "Development Program."),
+                         **{name: getattr(locked, name) for name in POLICY_RULE_FIELDS})
+    for user in applicant_users(locked):
+        add_organizer(chapter, user, actor=actor)
+    _move(locked, S.LAUNCHED, actor=actor, note=note)
+    record(actor, AuditAction.CHAPTER_LAUNCHED, chapter, chapter=chapter,
+           summary=f"{chapter.name} revived: {note}", revived=True)
+    transaction.on_commit(lambda: signals.chapter_launched.send(
+        sender=Application, chapter=chapter, application=locked, revived=True))
     return chapter
 
 

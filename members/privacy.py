@@ -9,7 +9,7 @@ They are listed here, so nothing is forgotten when a new app stores personal dat
 from importlib import import_module
 
 PRIVACY_MODULES = ["core.privacy", "members.privacy_members", "onboarding.privacy", "cdp.privacy",
-                   "outreach.privacy"]
+                   "outreach.privacy", "network.privacy"]
 
 
 def _modules():

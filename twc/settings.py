@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "cdp",
     "federation",
     "outreach",
+    "network",
     "audit",
 ]
 

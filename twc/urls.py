@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("cdp.urls")),
     path("", include("federation.urls")),
     path("", include("outreach.urls")),
+    path("network/", include("network.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", i18n.set_language, name="set_language"),
     path("audit/", include("audit.urls")),

@@ -38,4 +38,4 @@ def test_an_unverified_added_address_does_not_export_or_erase_its_owners_registr
 def test_the_export_holds_every_apps_part():
     person = make_user("someone@example.org")
     assert set(export_personal_data(person)) == {"core", "members", "onboarding", "cdp",
-                                                  "outreach"}
+                                                  "outreach", "network"}

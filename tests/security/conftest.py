@@ -136,6 +136,49 @@ def _delivery(w: World):
 
     return Delivery.objects.create(message=w.extra["announcement_public"],
                                    email="follower@example.org")
+def _dormant_chapter(w: World):
+    from tests.factories import make_chapter
+
+    return make_chapter("dormant-town", name="TWC Dormant Town", status="dormant")
+
+
+def _inactive_flag(w: World):
+    from network.models import InactiveChapterFlag
+
+    return InactiveChapterFlag.objects.create(chapter=w.chapter_b)
+
+
+def _helper(w: World):
+    """A volunteer who is none of the personas: offers on chapter A's requests are theirs."""
+    from tests.factories import make_user
+
+    return make_user("helper@example.org", display_name="Helper")
+
+
+def _help_a(w: World):
+    from tests.network.factories import make_help_request
+
+    return make_help_request(w.chapter_a, posted_by=w.users["organizer"])
+
+
+def _offer_a(w: World):
+    from tests.network.factories import make_offer
+
+    return make_offer(w.extra["help_a"], w.extra["helper"])
+
+
+def _accepted_offer_a(w: World):
+    from network.models import HelpStatus, OfferStatus
+    from tests.network.factories import make_help_request, make_offer
+
+    accepted = make_help_request(w.chapter_a, status=HelpStatus.ACCEPTED, title="A website")
+    return make_offer(accepted, w.extra["helper"], status=OfferStatus.ACCEPTED)
+
+
+def _material_a(w: World):
+    from tests.network.factories import make_material
+
+    return make_material(w.chapter_a, shared_by=w.users["organizer"])
 
 
 # The in-program application `application` has dana as applicant and the coach persona as its
@@ -155,6 +198,13 @@ EXTRA: dict[str, Callable[[World], Any]] = {
     "announcement_draft": _announcement_draft,
     "announcement_public": _announcement_public,
     "delivery": _delivery,
+    "dormant_chapter": _dormant_chapter,
+    "inactive_flag": _inactive_flag,
+    "helper": _helper,
+    "help_a": _help_a,
+    "offer_a": _offer_a,
+    "accepted_offer_a": _accepted_offer_a,
+    "material_a": _material_a,
 }
 
 

@@ -294,6 +294,58 @@ TABLE: dict[str, Expect] = {
                              kwargs=pk_of("announcement_draft")),
     "outreach:send": Expect(LOGIN, 404, 404, 400, 404, 404, method="post",
                             kwargs=pk_of("announcement_draft")),
+    # The Global chapter's desk (network/). Health figures: Global admins only.
+    "network:health": admins_only(query=("status", "country", "page")),
+    "network:health_csv": admins_only(query=("status", "country")),
+    "network:review_inactive": admins_only(kwargs=pk_of("inactive_flag"), form_persona="admin",
+                                           form=("outcome", "reason"), choices=("outcome",)),
+    # Anyone signed in may ask to revive a dormant chapter (a pre-filled CDP application).
+    "network:revive": signed_in(200, kwargs=lambda w: {"slug": w.extra["dormant_chapter"].slug},
+                                form_persona="member",
+                                form=("why", "core_group_size", "sectors", "invited_emails")),
+    # Help between chapters: members of a chapter (who may volunteer), organizers, Global
+    # admins; the coach and the applicant belong to no chapter.
+    "network:help": Expect(LOGIN, 200, 200, 200, 403, 200, applicant=403, query=("page",)),
+    "network:volunteer": Expect(LOGIN, REDIRECT, REDIRECT, REDIRECT, 403, 403, applicant=403,
+                                method="post"),
+    "network:help_new": organizers_of_a(kwargs=chapter_a, form_persona="organizer",
+                                        form=("title", "description", "skill", "hours",
+                                              "deadline", "kind", "language"),
+                                        choices=("kind", "language")),
+    # One request of chapter A: its organizers, and people who may help (here the Global
+    # admin); a member of A who did not choose to help, and everyone else, find nothing.
+    "network:help_detail": Expect(LOGIN, 404, 404, 200, 404, 200, applicant=404,
+                                  kwargs=pk_of("help_a")),
+    # The organizers of A cannot offer help to themselves; the admin's empty offer is a 400.
+    "network:help_offer": Expect(LOGIN, 404, 404, 403, 404, 400, applicant=404, method="post",
+                                 kwargs=pk_of("help_a"), form_persona="admin",
+                                 form=("message",)),
+    "network:help_accept": Expect(LOGIN, 404, 404, REDIRECT, 404, 403, applicant=404,
+                                  method="post",
+                                  kwargs=lambda w: {"pk": w.extra["help_a"].pk,
+                                                    "offer_pk": w.extra["offer_a"].pk}),
+    "network:help_close": Expect(LOGIN, 404, 404, REDIRECT, 404, 403, applicant=404,
+                                 method="post", kwargs=pk_of("help_a")),
+    # The private thread of an accepted offer: the helper and A's organizers only.
+    "network:help_thread": Expect(LOGIN, 404, 404, 200, 404, 404, applicant=404,
+                                  kwargs=lambda w: {
+                                      "pk": w.extra["accepted_offer_a"].request_id,
+                                      "offer_pk": w.extra["accepted_offer_a"].pk},
+                                  form_persona="organizer", form=("body",)),
+    # The library: members of any chapter and program participants.
+    "network:library": Expect(LOGIN, 200, 200, 200, 200, 200, applicant=200,
+                              query=("q", "language", "tag", "page"), choices=("language",)),
+    "network:library_share": Expect(LOGIN, 403, 200, 200, 403, 403, applicant=403,
+                                    form_persona="organizer",
+                                    form=("title", "description", "url", "tags", "chapter",
+                                          "languages"), choices=("chapter", "languages")),
+    # Without the button's confirm=yes nothing is removed (400).
+    "network:library_remove": Expect(LOGIN, 403, 403, 400, 403, 400, applicant=403,
+                                     method="post", kwargs=pk_of("material_a")),
+    "network:library_file": Expect(LOGIN, 200, 200, 200, 200, 200, applicant=200,
+                                   kwargs=pk_of("material_a")),
+    "network:training_file": Expect(LOGIN, 200, 200, 200, 200, 200, applicant=200,
+                                    kwargs=pk_of("resource")),
     # Audit log: Global admins with MFA only.
     "audit:log": Expect(403, 403, 403, 403, 403, 200, query=("action", "page")),
     # Deployment

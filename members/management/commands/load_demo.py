@@ -6,7 +6,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 # Each app owns its demo data; order matters (people need chapters, sessions need both).
-DEMO_MODULES = ["chapters.demo", "members.demo", "onboarding.demo", "cdp.demo"]
+DEMO_MODULES = ["chapters.demo", "members.demo", "onboarding.demo", "cdp.demo",
+                "network.demo"]
 
 
 class Command(BaseCommand):
