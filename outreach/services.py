@@ -11,6 +11,7 @@ import datetime as dt
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import IntegrityError, connection, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -253,7 +254,10 @@ def _create_deliveries(message: Message) -> int:
     conflict = "" if connection.vendor == "sqlite" else " ON CONFLICT DO NOTHING"
     with connection.cursor() as cursor:
         for source in audiences.sources(message):
-            sql, params = source.query.sql_with_params()
+            try:
+                sql, params = source.query.sql_with_params()
+            except EmptyResultSet:  # a source that cannot match anyone (an empty id list)
+                continue
             cursor.execute(
                 f"INSERT {ignore}INTO {table} (message_id, email, language, user_id, refused) "
                 f"SELECT %s, LOWER(s.r_email), CASE WHEN s.r_language IN ({languages}) "
