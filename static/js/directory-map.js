@@ -85,6 +85,12 @@
     var place = [properties.city, properties.country].filter(Boolean).join(", ");
     if (place) box.appendChild(text("div", place));
     if (labels[properties.status]) box.appendChild(text("div", labels[properties.status]));
+    // A peer network's group: labelled with its network, its page on that network's site.
+    if (properties.network) {
+      box.appendChild(text("div", properties.network.name));
+      link.target = "_blank";
+      link.rel = "noopener nofollow";
+    }
     return box;
   }
 
@@ -117,7 +123,9 @@
     var point = L.marker(latlng, { icon: icon, title: properties.name, keyboard: true,
                                    riseOnHover: true });
     point.bindPopup(popup(properties));
-    point.bindTooltip(text("span", properties.name), { direction: "top", offset: [0, -8] });
+    var tip = properties.network ? properties.name + " · " + properties.network.name
+                                 : properties.name;
+    point.bindTooltip(text("span", tip), { direction: "top", offset: [0, -8] });
     return point;
   }
 
