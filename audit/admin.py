@@ -1,19 +1,16 @@
 from django.contrib import admin
 
+from members import permissions
+from members.admin_site import PredicateAdmin
+
 from .models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(PredicateAdmin):
+    """Read-only, for the people who may read the log (/audit/)."""
+
+    may_view = staticmethod(permissions.may_read_audit_log)
     list_display = ["created_at", "action", "actor", "chapter", "summary"]
     list_filter = ["action"]
     list_select_related = ["actor", "chapter"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

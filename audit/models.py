@@ -22,6 +22,7 @@ class AuditAction(models.TextChoices):
     MILESTONE_VERIFIED = "milestone.verified", _("Milestone verified")
     PARTNER_CHANGED = "partner.changed", _("Partner organization changed")
     SESSION_CHANGED = "session.changed", _("Onboarding session scheduled or changed")
+    ADMIN_CHANGED = "admin.changed", _("Changed in the admin")
 
 
 class AuditEvent(models.Model):
