@@ -135,3 +135,13 @@ def test_production_refuses_to_start_without_the_key():
                         SECRET_KEY="x" * 60, MFA_ENCRYPTION_KEY="not-a-key")
     assert result.returncode != 0
     assert "32 url-safe base64-encoded bytes" in result.stderr
+
+
+def test_the_operations_guide_names_the_key_and_the_rotation_command():
+    from pathlib import Path
+
+    from django.core.management import get_commands
+
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "operations.md").read_text()
+    assert "`MFA_ENCRYPTION_KEY`" in guide and "manage.py rotate_mfa_key" in guide
+    assert "rotate_mfa_key" in get_commands()
