@@ -1,6 +1,6 @@
 """The program's content in Django's admin (members/admin_site.py): milestones and training
 resources, configured by Global admins, every change in the audit log. Applications are
-read-only here: their states change through the program's pages (cdp/services.py)."""
+not here: reviewers see them, and move them on, on the program's pages (cdp/services.py)."""
 
 from django.contrib import admin
 
@@ -8,7 +8,7 @@ from members import permissions
 from members.admin_site import PredicateAdmin
 
 from .forms import TrainingResourceForm
-from .models import Application, Milestone, MilestoneProgress, TrainingResource
+from .models import Milestone, MilestoneProgress, TrainingResource
 
 
 @admin.register(Milestone)
@@ -32,11 +32,3 @@ class TrainingResourceAdmin(PredicateAdmin):
     list_display = ["title", "language", "url", "file"]
     list_filter = ["language"]
 
-
-@admin.register(Application)
-class ApplicationAdmin(PredicateAdmin):
-    """Read-only, for the people who review applications on the program's pages."""
-
-    may_view = staticmethod(permissions.may_review_applications)
-    list_display = ["proposed_name", "state", "coach", "state_changed_at"]
-    list_filter = ["state"]

@@ -7,9 +7,10 @@ only what the permission predicates allow, and records every change in the audit
   password form is never shown, so nobody signs in around the second factor.
 - Every model in it is a `PredicateAdmin`: it names the predicates that may view and
   change it. Django's model permissions and the superuser flag play no part.
-- What the app's pages own (sessions, registrations, memberships, applications' states,
-  people's addresses, browsers and authenticators, task rows) is read-only here or absent:
-  those changes go through the service functions (capacity locks, audit, emails).
+- What the app's pages own (sessions, registrations, memberships, applications, the audit
+  log, people's addresses, browsers and authenticators, task rows) is absent: those changes
+  go through the service functions (capacity locks, audit, emails). A model added here
+  must be one no page edits, with the predicates of the pages that show it.
 """
 
 from __future__ import annotations

@@ -92,14 +92,6 @@ def _partner(w: World):
         name="Fictional Union", url="https://union.example.org", countries=["DE"])
 
 
-def _audit_event(w: World):
-    from audit.log import record
-    from audit.models import AuditAction
-
-    return record(w.users["admin"], AuditAction.CHAPTER_EDITED, w.chapter_a,
-                  chapter=w.chapter_a, summary="Edited TWC Alpha")
-
-
 # The in-program application `application` has dana as applicant and the coach persona as its
 # assigned coach; `application_changes` is dana's too, waiting for her changes.
 EXTRA: dict[str, Callable[[World], Any]] = {
@@ -111,7 +103,6 @@ EXTRA: dict[str, Callable[[World], Any]] = {
     "application_changes": _application("changes_requested"),
     "resource": _resource,
     "partner": _partner,
-    "audit_event": _audit_event,
 }
 
 
