@@ -321,7 +321,8 @@ TABLE.update({
     "admin:autocomplete": admin_page(403),
     "admin:jsi18n": admin_page(),
     "admin:view_on_site": admin_page(REDIRECT, kwargs=_chapter_on_site),
-    "admin:app_list": admin_page(kwargs=lambda w: {"app_label": "cdp"}),
+    # Only the apps with models in the admin have a page (a path: the label is no id).
+    "admin:app_list": admin_page(path=lambda w: "/admin/cdp/"),
     **admin_model("cdp.milestone", "milestone"),
     **admin_model("cdp.trainingresource", "resource"),
     # Everything else under /admin/ (registrations, sessions, applications, the audit log,
