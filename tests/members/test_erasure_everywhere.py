@@ -91,3 +91,28 @@ def test_a_restored_backup_is_erased_again_task_rows_included(chapter_a):
     assert "1 account(s)" in out.getvalue()
     assert tables_holding(ADDRESS) == []
     assert _task_rows_mentioning(CALL) == []
+
+
+def test_organizers_digests_forget_the_name_of_an_erased_person(alice, chapter_a):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    asker = factories.make_user(ADDRESS, display_name=NAME, work_kind="qa")
+    other = factories.make_user("other.asker@example.org", display_name="Ottilie Other",
+                                work_kind="qa")
+    for person in (asker, other):
+        client = Client()
+        client.force_login(person)
+        client.post(reverse("members:join", args=[chapter_a.slug]),
+                    {"owner_executive_investor": "no"})
+    DBTaskResult.objects.filter(task_path__endswith="send_join_request_digest").update(
+        run_after=timezone.now() - timedelta(seconds=1))
+    run_queued_tasks()
+    assert _task_rows_mentioning(NAME)  # the digest sent to alice lists both
+    client = Client()
+    client.force_login(asker)
+    client.post(reverse("members:delete_account"), {"confirm": "on"})
+    assert _task_rows_mentioning(NAME) == []
+    assert tables_holding(NAME) == []
+    assert _task_rows_mentioning("Ottilie Other")
