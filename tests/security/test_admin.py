@@ -150,7 +150,13 @@ def test_a_milestone_with_recorded_progress_cannot_be_deleted(admin_user):
     client = signed_in(admin_user)
     assert client.post(f"/admin/cdp/milestone/{milestone.pk}/delete/",
                        {"post": "yes"}).status_code == 403
+    # Nor in bulk from the list (Django's bulk delete asks each object), superuser or not.
+    admin_user.is_superuser = True
+    admin_user.save(update_fields=["is_superuser"])
+    signed_in(admin_user).post("/admin/cdp/milestone/", {
+        "action": "delete_selected", "_selected_action": [milestone.pk], "post": "yes"})
     assert Milestone.objects.filter(pk=milestone.pk).exists()
+    assert MilestoneProgress.objects.filter(milestone=milestone).exists()
 
 
 def test_nobody_is_a_superuser_in_the_demo(gazetteer):
