@@ -526,6 +526,9 @@ class Load:
             client.request("api", "GET", "/api/chapters/")
 
     def signup(self, client: Client, conn_box: list) -> None:
+        # Each sign-up is a new visitor: confirming one signs that person in (one identity),
+        # and a signed-in person's next sign-up would be made with their own address.
+        client.cookies.clear()
         chapter = client.rng.choice(self.seed["chapters"])
         session = client.rng.choice(chapter["sessions"])
         address = f"p{self.next_number()}-{self.run}@fleet.example"
