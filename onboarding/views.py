@@ -177,6 +177,12 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user if request.user.is_authenticated else None
     data = request.POST if request.method == "POST" else None
     own = _own_registration(user, session) if user else None
+    if (own is not None and own.status == RegistrationStatus.PENDING
+            and _has_verified(user, user.email)):
+        # A sign-up with their address that nobody confirmed (perhaps typed by a stranger):
+        # the owner, signed in with the verified address, takes it over in one tap, and
+        # their sign-up names it (services.register).
+        own = None
     if user is not None:
         form = OneTapForm(data, user=user)
     else:

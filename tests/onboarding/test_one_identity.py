@@ -191,11 +191,18 @@ def test_a_waitlisted_person_sees_their_position(chapter_a, carol, as_user):
     assert "number 2 on the waitlist" in own.content.decode()
 
 
-def test_a_pending_sign_up_of_the_signed_in_person_says_check_your_email(session_a, carol,
-                                                                         as_user):
-    make_registration(session_a, "carol@example.org", status=S.PENDING)
-    page = as_user(carol).get(reverse("onboarding:detail", args=[session_a.pk]))
-    assert b"Check your email" in page.content and b"You sign up as" not in page.content
+def test_a_pending_sign_up_of_the_signed_in_person_is_confirmed_in_one_tap(session_a, carol,
+                                                                            as_user):
+    # Nobody confirmed it (a stranger may have typed carol's address): carol, signed in with
+    # that verified address, is offered the one-tap sign-up, which confirms it in her name.
+    make_registration(session_a, "carol@example.org", status=S.PENDING, name="Typed by someone")
+    client = as_user(carol)
+    page = client.get(reverse("onboarding:detail", args=[session_a.pk]))
+    assert b"You sign up as" in page.content and b"Check your email" not in page.content
+    client.post(reverse("onboarding:detail", args=[session_a.pk]), {"name": "Carol"})
+    registration = session_a.registrations.get()
+    assert registration.status == S.CONFIRMED and registration.user == carol
+    assert registration.name == "Carol"
 
 
 # -- How many are going, never who --------------------------------------------------------
