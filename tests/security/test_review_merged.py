@@ -1,0 +1,87 @@
+"""An outside review of the merged outreach, desk and federation work: each test here
+failed before its fix (or pins a refusal the review checked)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from outreach.models import Follow, PlaceWatch
+
+# -- Rate limits count the client, as allauth and the rest of the site do ----------------------
+
+
+def _follow(client, chapter, email, **extra):
+    return client.post(reverse("outreach:follow", args=[chapter.slug]),
+                       {"email": email, "choice": "sessions"}, **extra)
+
+
+def test_follow_limit_behind_the_proxy_counts_each_visitor_not_the_proxy(chapter_a, settings):
+    """Behind a reverse proxy every request comes from the proxy's address: counted by it,
+    ten follow requests an hour from anyone closed the form for everyone."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    settings.OUTREACH_FOLLOWS_PER_ADDRESS_HOUR = 2
+    proxy = Client(REMOTE_ADDR="10.0.0.1")
+    noisy = [_follow(proxy, chapter_a, f"n{n}@example.org",
+                     HTTP_X_FORWARDED_FOR="203.0.113.7").status_code for n in range(3)]
+    assert noisy == [200, 200, 429]
+    other = _follow(proxy, chapter_a, "quiet@example.org", HTTP_X_FORWARDED_FOR="198.51.100.9")
+    assert other.status_code == 200
+    assert Follow.objects.filter(email="quiet@example.org").exists()
+
+
+def test_follow_limit_counts_an_ipv6_client_by_its_network(chapter_a, settings):
+    """One IPv6 client holds a /64: a new address per request must not reset its count."""
+    settings.OUTREACH_FOLLOWS_PER_ADDRESS_HOUR = 2
+    statuses = [_follow(Client(REMOTE_ADDR=f"2001:db8:1:2::{n + 1}"), chapter_a,
+                        f"v{n}@example.org").status_code for n in range(3)]
+    assert statuses == [200, 200, 429]
+
+
+def test_watch_limit_behind_the_proxy_counts_each_visitor(db, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    settings.OUTREACH_FOLLOWS_PER_ADDRESS_HOUR = 1
+    proxy = Client(REMOTE_ADDR="10.0.0.1")
+    url = reverse("outreach:watch")
+    data = {"lat": "52.5", "lon": "13.4"}
+    first = proxy.post(url, {**data, "email": "a@example.org"},
+                       HTTP_X_FORWARDED_FOR="203.0.113.7")
+    again = proxy.post(url, {**data, "email": "b@example.org"},
+                       HTTP_X_FORWARDED_FOR="203.0.113.7")
+    other = proxy.post(url, {**data, "email": "c@example.org"},
+                       HTTP_X_FORWARDED_FOR="198.51.100.9")
+    assert (first.status_code, again.status_code, other.status_code) == (200, 429, 200)
+    assert PlaceWatch.objects.filter(email="c@example.org").exists()
+
+
+# -- A revival's invitations are limited per client like any application's -------------------
+
+
+@pytest.fixture
+def two_dormant(db, baseline):
+    from tests import factories
+
+    return [factories.make_chapter(f"sleepy-{n}", name=f"TWC Sleepy {n}", status="dormant")
+            for n in range(2)]
+
+
+def test_revival_invitations_count_against_the_client_limit(two_dormant, settings, as_user):
+    """Invitations go to addresses that never asked for our mail: the per-client limit of
+    the application form must hold on the revival form too."""
+    from django.core import mail
+
+    from tests import factories
+    from tests.tasks import run_queued_tasks
+
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "invitation_client": (1, 86400)}
+    for n, chapter in enumerate(two_dormant):
+        client = as_user(factories.make_user(f"reviver{n}@example.org"))
+        client.defaults["REMOTE_ADDR"] = "203.0.113.50"
+        response = client.post(reverse("network:revive", args=[chapter.slug]), {
+            "why": "We start again.", "core_group_size": 3,
+            "invited_emails": f"invitee{n}@example.org"})
+        assert response.status_code == 302
+    run_queued_tasks()
+    invited = sorted(to for m in mail.outbox for to in m.to if to.startswith("invitee"))
+    assert invited == ["invitee0@example.org"]
