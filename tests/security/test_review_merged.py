@@ -85,3 +85,75 @@ def test_revival_invitations_count_against_the_client_limit(two_dormant, setting
     run_queued_tasks()
     invited = sorted(to for m in mail.outbox for to in m.to if to.startswith("invitee"))
     assert invited == ["invitee0@example.org"]
+
+
+# -- Erasure: nothing of a deleted person is left in any text column ---------------------------
+
+MARK_EMAIL = "zelda.erase@example.org"
+MARK_NAME = "Zeldamarker"
+
+
+def _leftovers(*needles: str) -> list[str]:
+    """Every (model, field) whose text (JSON as text) still holds one of the needles."""
+    from django.apps import apps
+    from django.db import models
+    from django.db.models.functions import Cast
+
+    found = []
+    for model in apps.get_models():
+        if not model._meta.managed or model._meta.proxy:
+            continue
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.JSONField):
+                qs = model._default_manager.annotate(_t=Cast(field.name, models.TextField()))
+                lookup = "_t__icontains"
+            elif isinstance(field, models.CharField | models.TextField):
+                qs, lookup = model._default_manager.all(), f"{field.name}__icontains"
+            else:
+                continue
+            for needle in needles:
+                if qs.filter(**{lookup: needle}).exists():
+                    found.append(f"{model._meta.label}.{field.name} holds {needle!r}")
+    return found
+
+
+def test_deleting_an_account_leaves_nothing_of_it_in_the_new_tables(chapter_a, chapter_b,
+                                                                     alice, carol):
+    """The person follows, watches a place, signs up, volunteers, offers help, talks in the
+    thread, shares a material and receives an announcement; deleted, no text column of any
+    table (the task queue's included) still holds their address or their name."""
+    from members.services import delete_account
+    from network import services as desk
+    from onboarding import services as onboarding
+    from outreach import services as outreach
+    from outreach.models import Audience, Message, MessageKind
+    from tests import factories
+    from tests.network.factories import make_help_request, make_material
+    from tests.onboarding.factories import make_session
+    from tests.tasks import run_queued_tasks
+
+    person = factories.make_user(MARK_EMAIL, display_name=MARK_NAME)
+    factories.make_membership(person, chapter_a)
+    factories.make_membership(person, chapter_b, role="organizer")
+    outreach.follow_signed_in(chapter_b, person, "digest")
+    outreach.unsubscribe(chapter_a, MARK_EMAIL, person)  # an "off" record
+    outreach.request_watch(52.52, 13.40, "Berlin", MARK_EMAIL, "en", client="203.0.113.1")
+    registration = onboarding.register(make_session(chapter_a), name=MARK_NAME,
+                                       email=MARK_EMAIL, client="203.0.113.1")
+    onboarding.confirm_email(registration)
+    desk.set_volunteer(person, True)
+    help_request = make_help_request(chapter_a, posted_by=alice)
+    offer = desk.offer_help(help_request, helper=person, message=f"{MARK_NAME} translates.")
+    desk.accept_offer(offer, actor=alice)
+    desk.send_message(offer, author=person, body=f"Draft by {MARK_NAME}")
+    desk.send_message(offer, author=alice, body="Thanks!")
+    make_material(chapter_b, shared_by=person, title="Slides")
+    announcement = Message.objects.create(
+        kind=MessageKind.ANNOUNCEMENT, chapter=chapter_a, audience=Audience.MEMBERS,
+        subject="Meeting", body="Thursday.", created_by=alice)
+    outreach.send_announcement(announcement, actor=alice,
+                               expected=outreach.audiences.count(announcement))
+    run_queued_tasks()
+
+    delete_account(person)
+    assert _leftovers(MARK_EMAIL, MARK_NAME) == []
