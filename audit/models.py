@@ -27,6 +27,7 @@ class AuditAction(models.TextChoices):
     INACTIVITY_REVIEWED = "chapter.inactivity_reviewed", _("Inactive chapter reviewed")
     HELP_REQUEST_CHANGED = "help_request.changed", _("Help request changed")
     MATERIAL_CHANGED = "material.changed", _("Shared material changed")
+    ADMIN_CHANGED = "admin.changed", _("Changed in the admin")
 
 
 class AuditEvent(models.Model):

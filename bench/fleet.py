@@ -61,6 +61,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
 PGBOUNCER_PORT = 16432
 SECRET_KEY = "fleet-only-secret-key-not-for-production-0123456789abcdefghij"
+MFA_ENCRYPTION_KEY = "ZmxlZXQtb25seS1tZmEta2V5LW5vdC1mb3ItcHJvZDA="
 DRIVER = "fleet-driver"  # application_name of this script's own database connections
 HEARTBEAT, WORKER_TIMEOUT = 1.0, 5.0
 PAGECACHE_SECONDS = 1.0
@@ -141,6 +142,7 @@ class Fleet:
         env.update({
             "DJANGO_SETTINGS_MODULE": "twc.settings",
             "SECRET_KEY": SECRET_KEY,
+            "MFA_ENCRYPTION_KEY": MFA_ENCRYPTION_KEY,
             "DJANGO_DEBUG": "0",
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
             "DJANGO_SECURE_SSL_REDIRECT": "0",

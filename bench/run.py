@@ -36,6 +36,8 @@ from bench.targets import REGISTRATION, SEARCH, TARGETS, WEIGHED  # noqa: E402
 
 PG = "postgres://postgres@127.0.0.1:5432/"
 SECRET_KEY = "bench-only-secret-key-not-for-production-0123456789abcdef"
+# The seeder encrypts the demo TOTP secret with this key too (bench/seed.py).
+MFA_ENCRYPTION_KEY = "YmVuY2gtb25seS1tZmEta2V5LW5vdC1mb3ItcHJvZDA="
 MAX_QUERIES = 10
 
 
@@ -86,6 +88,7 @@ def server_env(database_url: str, static_root: str) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "BENCH_STATIC_ROOT": static_root,
         "SECRET_KEY": SECRET_KEY,
+        "MFA_ENCRYPTION_KEY": os.environ.get("MFA_ENCRYPTION_KEY", MFA_ENCRYPTION_KEY),
         "DJANGO_DEBUG": "0",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "0",

@@ -64,6 +64,7 @@ def setup_django() -> None:
         sys.path.insert(0, str(root))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "twc.settings")
     os.environ.setdefault("SECRET_KEY", "bench-seed-not-secret")
+    os.environ.setdefault("MFA_ENCRYPTION_KEY", "YmVuY2gtb25seS1tZmEta2V5LW5vdC1mb3ItcHJvZDA=")
     import django
 
     django.setup()

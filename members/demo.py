@@ -68,8 +68,10 @@ def load() -> None:
         user.work_kind = work
         user.is_global_admin = admin
         user.is_coach = coach
+        # A Global admin may use Django's admin (staff), which shows only what the
+        # permission predicates allow: nobody is a Django superuser.
         user.is_staff = admin
-        user.is_superuser = admin
+        user.is_superuser = False
         user.languages = ["en"]
         user.set_unusable_password()
         user.save()

@@ -30,7 +30,10 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra)
 
     def create_superuser(self, email: str, password: str | None = None, **extra):
-        extra.update(is_staff=True, is_superuser=True, is_global_admin=True)
+        """`manage.py createsuperuser` makes a Global admin who may use Django's admin once
+        they have a second factor; never a Django superuser, whose flag would otherwise
+        open every model the permission predicates close."""
+        extra.update(is_staff=True, is_superuser=False, is_global_admin=True)
         return self._create_user(email, password, **extra)
 
     def with_email(self, email: str):

@@ -264,6 +264,22 @@ def may_send_network_announcements(user: User) -> bool:
 
 
 # ---------------------------------------------------------------------------------------
+# Django's admin (members/admin_site.py): a Global admin's tool for the program's content.
+# ---------------------------------------------------------------------------------------
+
+
+def may_use_admin(user: User) -> bool:
+    """Django's admin at all: staff who are Global admins, with a second factor. Being a
+    Django superuser adds nothing; each model there asks its own predicate too."""
+    return has_mfa(user) and is_global_admin(user) and user.is_staff
+
+
+def may_configure_program(user: User) -> bool:
+    """The program's milestones and training resources (content, no one's personal data)."""
+    return has_mfa(user) and is_global_admin(user)
+
+
+# ---------------------------------------------------------------------------------------
 # Audit log.
 # ---------------------------------------------------------------------------------------
 

@@ -58,8 +58,40 @@ def export(user) -> dict:
     }
 
 
+DIGEST_TEMPLATE = "members/join_request_digest"
+
+
+def _forget_in_digests(user) -> None:
+    """Digests already queued or sent to organizers list the person's name while they asked
+    to join: take it out (their address is in no such row, so the task-row erasure by
+    address does not find them)."""
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+    from django_tasks_db.models import DBTaskResult
+
+    chapters = set(Membership.objects.pending().filter(user=user)
+                   .values_list("chapter__name", flat=True))
+    if not chapters:
+        return
+    name = str(user)
+    rows = (DBTaskResult.objects.filter(task_path="members.emails.send_email")
+            .annotate(text=Cast("args_kwargs", TextField())).filter(text__icontains=name))
+    for row in rows:
+        args = row.args_kwargs.get("args") or []
+        if len(args) < 3 or args[1] != DIGEST_TEMPLATE or not isinstance(args[2], dict):
+            continue
+        context = args[2]
+        names = context.get("names") or []
+        if context.get("chapter") not in chapters or name not in names:
+            continue
+        context["names"] = [n for n in names if n != name]
+        context["count"] = len(context["names"])
+        DBTaskResult.objects.filter(pk=row.pk).update(args_kwargs=row.args_kwargs)
+
+
 def erase(user) -> None:
     """Keep memberships as anonymous counts (as people who left): no person, no answers."""
+    _forget_in_digests(user)
     Membership.objects.filter(user=user).update(
         user=None, status=MembershipStatus.LEFT, role=MembershipRole.MEMBER, answers={},
         message="", reason="", decided_by=None,

@@ -14,6 +14,7 @@ from datetime import timezone as dt_timezone
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from audit.log import record
 from audit.models import AuditAction
+from core.task_privacy import erase_task_rows
 
 from .emails import enqueue_email
 from .enums import MembershipRole, MembershipStatus
@@ -360,6 +362,7 @@ def delete_account(user: User, *, record_erasure: bool = True) -> None:
 
     Memberships stay as anonymous rows so that counts survive. An erasure record with a
     salted hash of the email lets the erasure be applied again after a backup restore.
+    Task rows (queued and finished emails) holding the person's addresses go too.
     """
     from allauth.usersessions.models import UserSession
     from django.contrib.sessions.models import Session
@@ -369,7 +372,13 @@ def delete_account(user: User, *, record_erasure: bool = True) -> None:
     if record_erasure:
         salt = secrets.token_hex(16)
         ErasureRecord.objects.create(salt=salt, email_hash=email_digest(user.email, salt))
+    # Read before the apps erase them: the addresses the person proved are theirs.
+    addresses = {user.email.lower()} | {
+        address.lower() for address in EmailAddress.objects.filter(
+            user=user, verified=True).values_list("email", flat=True)}
     erase_personal_data(user)
+    # Last, so that no email queued while erasing (none should be) outlives it.
+    erase_task_rows(addresses)
     session_keys = set(UserSession.objects.filter(user=user).values_list(
         "session_key", flat=True))
     # Sessions allauth did not track (admin logins, tests): a scan, rare and worth it.

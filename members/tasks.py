@@ -9,11 +9,13 @@ from chapters.models import Chapter
 
 from .emails import enqueue_email
 from .models import JoinRequestDigest, Membership
+from .permissions import may_manage_members
 
 
 @task
 def send_join_request_digest(chapter_id: int) -> int:
-    """Email the chapter's organizers the pending requests; return how many were listed.
+    """Email the pending requests to the organizers who may review them (with a second
+    factor, as the review page demands); return how many were listed.
 
     One transaction: the digest's slot is consumed exactly when its emails are queued, so a
     retry (a worker killed mid-task) finds the slot used and sends nothing twice.
@@ -40,6 +42,9 @@ def send_join_request_digest(chapter_id: int) -> int:
         for organizer in (Membership.objects.organizers().filter(chapter=chapter,
                                                                  user__isnull=False)
                           .select_related("user")):
+            # The names are members' data: only someone the review page would let in gets them.
+            if not may_manage_members(organizer.user, chapter):
+                continue
             enqueue_email(organizer.user.email, "members/join_request_digest",
                           {"chapter": chapter.name, "count": len(pending), "names": names,
                            "queue_url": queue_url},

@@ -1,21 +1,7 @@
-from django.contrib import admin
+"""Onboarding sessions and registrations are not in Django's admin.
 
-from .models import OnboardingSession, Registration
-
-
-@admin.register(OnboardingSession)
-class OnboardingSessionAdmin(admin.ModelAdmin):
-    list_display = ["title", "chapter", "starts_at", "format", "language", "capacity", "status"]
-    list_filter = ["status", "format", "language"]
-    search_fields = ["title", "chapter__name"]
-    list_select_related = ["chapter"]
-    raw_id_fields = ["chapter", "created_by"]
-
-
-@admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
-    list_display = ["name", "session", "status", "email_confirmed", "created_at"]
-    list_filter = ["status"]
-    list_select_related = ["session"]
-    raw_id_fields = ["session", "user", "checked_in_by"]
-    exclude = ["token", "code"]
+Their venue and call link, and who signed up, are for the chapter's organizers only, and
+every change (capacity, a confirmed place, a cancellation) goes through onboarding/services.py,
+which locks the session, records the change and emails the people concerned. The
+organizers' pages (/sessions/chapter/<slug>/manage/) are where sessions are kept.
+"""

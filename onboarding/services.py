@@ -201,9 +201,11 @@ def register(session: OnboardingSession, *, name: str, email: str, user=None,
     """Sign a person up; the registration waits for email confirmation.
 
     Registering twice returns the same live registration (and re-sends the email at most
-    every RESEND_AFTER). A person signed in with this verified address skips the email step.
-    Over the rate limits (may_email_unconfirmed) the registration is made but no email is
-    sent: the caller cannot tell, so neither can whoever typed the address.
+    every RESEND_AFTER). A person signed in with this verified address skips the email step,
+    and their sign-up names the registration: an earlier sign-up with their address by
+    anyone else (who proved nothing) does not. Over the rate limits (may_email_unconfirmed)
+    the registration is made but no email is sent: the caller cannot tell, so neither can
+    whoever typed the address.
     """
     now = now or timezone.now()
     email = email.strip().lower()
@@ -222,6 +224,18 @@ def register(session: OnboardingSession, *, name: str, email: str, user=None,
             registration = Registration.objects.create(
                 session=session, name=name.strip(), email=email, user=user,
             )
+        elif email_verified:
+            # The verified sign-up is the owner's word: its name replaces whatever an
+            # unverified sign-up with this address typed.
+            fields = []
+            if registration.name != name.strip():
+                registration.name = name.strip()
+                fields.append("name")
+            if user is not None and registration.user_id is None:
+                registration.user = user
+                fields.append("user")
+            if fields:
+                registration.save(update_fields=fields)
         elif user is not None and registration.user_id is None:
             registration.user = user
             registration.save(update_fields=["user"])

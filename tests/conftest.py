@@ -68,7 +68,9 @@ def coach(db):
 
 @pytest.fixture
 def admin_user(db):
-    return factories.make_user("admin@example.org", mfa=True, is_global_admin=True)
+    # Staff too, as Global admins are: Django's admin lets them in (members/admin_site.py).
+    return factories.make_user("admin@example.org", mfa=True, is_global_admin=True,
+                               is_staff=True)
 
 
 def signed_in(user) -> Client:

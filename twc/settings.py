@@ -4,10 +4,13 @@ Safe by default: without DJANGO_DEBUG=1 this is production mode, which needs a
 SECRET_KEY and serves only over HTTPS. `manage.py dev` sets what development needs.
 """
 
+import base64
+import hashlib
 import os
 from pathlib import Path
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -60,7 +63,7 @@ MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "members.apps.NetworkAdminConfig",  # Django's admin, asking members/permissions.py
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -240,6 +243,26 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{NETWORK_SHORT_NAME}] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# TOTP keys and recovery-code seeds are stored encrypted (members/adapters.py): Fernet keys,
+# comma-separated, newest first (the first encrypts, all decrypt). docs/operations.md says
+# how to make one and how to rotate it.
+MFA_ADAPTER = "members.adapters.MFAAdapter"
+MFA_ENCRYPTION_KEYS = env_list("MFA_ENCRYPTION_KEY")
+if not MFA_ENCRYPTION_KEYS:
+    if DEBUG:
+        # Development only: a key derived from the (development) secret key.
+        MFA_ENCRYPTION_KEYS = [base64.urlsafe_b64encode(
+            hashlib.sha256(f"mfa-encryption:{SECRET_KEY}".encode()).digest()).decode()]
+    else:
+        raise ImproperlyConfigured(
+            "Set MFA_ENCRYPTION_KEY (see docs/operations.md), or DJANGO_DEBUG=1 for development.")
+for _key in MFA_ENCRYPTION_KEYS:
+    try:
+        Fernet(_key)
+    except ValueError as _error:
+        raise ImproperlyConfigured(
+            "MFA_ENCRYPTION_KEY: each key must be 32 url-safe base64-encoded bytes "
+            "(make one with Fernet.generate_key()).") from _error
 MFA_TOTP_ISSUER = NETWORK_NAME
 USERSESSIONS_TRACK_ACTIVITY = False
 

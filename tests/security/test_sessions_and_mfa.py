@@ -90,8 +90,10 @@ def elevated_predicates():
 
 @pytest.fixture
 def everything_but_mfa(chapter_a):
-    """A Global admin who coaches and organizes chapter A, without a second factor."""
-    user = factories.make_user("all-roles@example.org", is_global_admin=True, is_coach=True)
+    """A Global admin (staff, so the admin's predicate applies) who coaches and organizes
+    chapter A, without a second factor."""
+    user = factories.make_user("all-roles@example.org", is_global_admin=True, is_coach=True,
+                               is_staff=True)
     factories.make_membership(user, chapter_a, role="organizer")
     return user
 
