@@ -85,3 +85,54 @@ def test_revival_invitations_count_against_the_client_limit(two_dormant, setting
     run_queued_tasks()
     invited = sorted(to for m in mail.outbox for to in m.to if to.startswith("invitee"))
     assert invited == ["invitee0@example.org"]
+
+
+# -- Erasure: nothing of a deleted person is left in any text column ---------------------------
+
+MARK_EMAIL = "zelda.erase@example.org"
+MARK_NAME = "Zeldamarker"
+
+
+def test_deleting_an_account_leaves_nothing_of_it_in_the_new_tables(chapter_a, chapter_b,
+                                                                     alice, carol):
+    """The person follows, watches a place, signs up, volunteers, offers help, talks in the
+    thread, shares a material and receives an announcement; deleted, no column of any table
+    (tests/privacy_search.py reads them all) holds their address or their name: not even
+    the emails that told the organizers of their offer and message (task rows)."""
+    from members.services import delete_account
+    from network import services as desk
+    from onboarding import services as onboarding
+    from outreach import services as outreach
+    from outreach.models import Audience, Message, MessageKind
+    from tests import factories
+    from tests.network.factories import make_help_request, make_material
+    from tests.onboarding.factories import make_session
+    from tests.privacy_search import tables_holding
+    from tests.tasks import run_queued_tasks
+
+    person = factories.make_user(MARK_EMAIL, display_name=MARK_NAME)
+    factories.make_membership(person, chapter_a)
+    factories.make_membership(person, chapter_b, role="organizer")
+    outreach.follow_signed_in(chapter_b, person, "digest")
+    outreach.unsubscribe(chapter_a, MARK_EMAIL, person)  # an "off" record
+    outreach.request_watch(52.52, 13.40, "Berlin", MARK_EMAIL, "en", client="203.0.113.1")
+    registration = onboarding.register(make_session(chapter_a), name=MARK_NAME,
+                                       email=MARK_EMAIL, client="203.0.113.1")
+    onboarding.confirm_email(registration)
+    desk.set_volunteer(person, True)
+    help_request = make_help_request(chapter_a, posted_by=alice)
+    offer = desk.offer_help(help_request, helper=person, message=f"{MARK_NAME} translates.")
+    desk.accept_offer(offer, actor=alice)
+    desk.send_message(offer, author=person, body=f"Draft by {MARK_NAME}")
+    desk.send_message(offer, author=alice, body="Thanks!")
+    make_material(chapter_b, shared_by=person, title="Slides")
+    announcement = Message.objects.create(
+        kind=MessageKind.ANNOUNCEMENT, chapter=chapter_a, audience=Audience.MEMBERS,
+        subject="Meeting", body="Thursday.", created_by=alice)
+    outreach.send_announcement(announcement, actor=alice,
+                               expected=outreach.audiences.count(announcement))
+    run_queued_tasks()
+
+    delete_account(person)
+    assert tables_holding(MARK_EMAIL) == []
+    assert tables_holding(MARK_NAME) == []
