@@ -136,3 +136,19 @@ def test_deleting_an_account_leaves_nothing_of_it_in_the_new_tables(chapter_a, c
     delete_account(person)
     assert tables_holding(MARK_EMAIL) == []
     assert tables_holding(MARK_NAME) == []
+
+
+def test_the_follow_limits_cache_keys_are_not_a_plain_hash_of_the_address(chapter_a):
+    """The database cache keeps its rows (and backups keep them): an unkeyed SHA-256 of
+    "scope:address" lets anyone holding a copy test whether an address asked to follow."""
+    import hashlib
+
+    from django.db import connection
+
+    _follow(Client(REMOTE_ADDR="203.0.113.9"), chapter_a, "secret.follower@example.org")
+    plain = hashlib.sha256(b"follow-recipient:secret.follower@example.org").hexdigest()[:32]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM twc_cache")
+        keys = [row[0] for row in cursor.fetchall()]
+    assert any("follow-recipient" in key for key in keys)
+    assert not any(plain in key for key in keys)
