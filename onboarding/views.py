@@ -182,7 +182,10 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = RegistrationForm(data)
     if request.method == "POST":
-        if own is not None:
+        # A pending sign-up with the person's own verified address (typed by anyone) is
+        # theirs to confirm in one tap, under their name; any other is already done.
+        if own is not None and not (own.status == RegistrationStatus.PENDING
+                                    and _has_verified(user, own.email)):
             return redirect("onboarding:detail", session.pk)
         if form.is_valid() and session.is_open_for_registration():
             if user is not None:

@@ -22,7 +22,8 @@ def test_owner_signing_in_later_renames_a_strangers_pending_sign_up(session_a, a
 
     response = sign_up(as_user(owner), session_a, name="Sam", email="member@example.org")
     registration = Registration.objects.get()
-    assert response.url == reverse("onboarding:registration", args=[registration.token])
+    # One tap: back on the session's page, which says "You're going".
+    assert response.url == reverse("onboarding:detail", args=[session_a.pk])
     assert registration.status == S.CONFIRMED and registration.user == owner
     assert registration.name == "Sam"
     # Organizers see the owner's name on the attendee list.
