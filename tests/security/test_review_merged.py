@@ -152,3 +152,56 @@ def test_the_follow_limits_cache_keys_are_not_a_plain_hash_of_the_address(chapte
         keys = [row[0] for row in cursor.fetchall()]
     assert any("follow-recipient" in key for key in keys)
     assert not any(plain in key for key in keys)
+
+
+def test_an_unsubscribe_token_cannot_be_moved_to_another_delivery(chapter_a, alice):
+    """A recipient's own link, its id changed to a neighbour's (the signature kept), and a
+    signature made without the unsubscribe salt are refused; the neighbour stays."""
+    from django.core import signing
+    from django.utils import timezone
+
+    from outreach.models import Delivery, FollowChoice, Message, MessageKind
+    from outreach.sending import unsubscribe_token
+
+    message = Message.objects.create(kind=MessageKind.ANNOUNCEMENT, chapter=chapter_a,
+                                     subject="S", body="B", sent_at=timezone.now())
+    mine = Delivery.objects.create(message=message, email="me@example.org")
+    theirs = Delivery.objects.create(message=message, email="neighbour@example.org")
+    signature = unsubscribe_token(mine.pk).split(":", 1)[1]
+    for token in (f"{theirs.pk}:{signature}", signing.Signer().sign(str(theirs.pk))):
+        response = Client().post(reverse("outreach:unsubscribe", args=[token]))
+        assert response.status_code == 404
+    assert not Follow.objects.filter(email="neighbour@example.org").exists()
+    assert Client().post(reverse("outreach:unsubscribe",
+                                 args=[unsubscribe_token(mine.pk)])).status_code == 200
+    assert Follow.objects.get(email="me@example.org").choice == FollowChoice.OFF
+
+
+def test_a_help_offer_and_its_thread_reach_only_the_two_sides(chapter_a, chapter_b, alice, bob,
+                                                              carol, admin_user, as_user):
+    """Other volunteers, another chapter's organizer and a Global admin open the request
+    but see neither the offer's words nor who made it; the thread is a 404 to them."""
+    from network import services as desk
+    from tests import factories
+    from tests.network.factories import make_help_request
+
+    helper = factories.make_user("quiet.helper@example.org", display_name="Quillon Helper")
+    factories.make_membership(helper, chapter_b)
+    for person in (helper, bob, carol):
+        desk.set_volunteer(person, True)
+    help_request = make_help_request(chapter_a, posted_by=alice)
+    offer = desk.offer_help(help_request, helper=helper, message="Offer words 7f3a")
+    detail = reverse("network:help_detail", args=[help_request.pk])
+    for viewer in (bob, carol, admin_user):
+        page = as_user(viewer).get(detail)
+        assert page.status_code == 200
+        assert b"Offer words 7f3a" not in page.content and b"Quillon" not in page.content
+    own_side = as_user(alice).get(detail)
+    assert b"Offer words 7f3a" in own_side.content and b"Quillon" in own_side.content
+    desk.accept_offer(offer, actor=alice)
+    desk.send_message(offer, author=helper, body="Thread words 9c1d")
+    thread = reverse("network:help_thread", args=[help_request.pk, offer.pk])
+    for viewer in (bob, carol, admin_user):
+        assert as_user(viewer).get(thread).status_code == 404
+    assert b"Thread words 9c1d" in as_user(alice).get(thread).content
+    assert b"Thread words 9c1d" in as_user(helper).get(thread).content
