@@ -205,3 +205,20 @@ def test_a_help_offer_and_its_thread_reach_only_the_two_sides(chapter_a, chapter
         assert as_user(viewer).get(thread).status_code == 404
     assert b"Thread words 9c1d" in as_user(alice).get(thread).content
     assert b"Thread words 9c1d" in as_user(helper).get(thread).content
+
+
+@pytest.mark.parametrize("status, listed", [("active", True), ("semi_active", True),
+                                            ("graduated", True), ("closed", True),
+                                            ("dormant", False)])
+def test_no_revival_opens_for_a_chapter_that_is_not_a_listed_dormant_one(db, baseline, as_user,
+                                                                         status, listed):
+    from cdp.models import Application
+    from tests import factories
+
+    chapter = factories.make_chapter("not-sleeping", name="TWC Not Sleeping", status=status,
+                                     is_listed=listed)
+    client = as_user(factories.make_user("eager@example.org"))
+    url = reverse("network:revive", args=[chapter.slug])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"why": "Now.", "core_group_size": 3}).status_code == 404
+    assert not Application.objects.exists()
