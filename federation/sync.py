@@ -120,8 +120,13 @@ def _text(value, limit: int, *, required: bool = False) -> str:
     return value
 
 
+# The URL columns of a peer's group (URLField's 200): a longer link is malformed here, not
+# a failed write on PostgreSQL.
+LINK_MAX = 200
+
+
 def _link(value, *, required: bool = False) -> str:
-    value = _text(value, 500, required=required)
+    value = _text(value, LINK_MAX, required=required)
     if value:
         try:
             _url(value)

@@ -27,3 +27,17 @@ def test_a_date_off_the_calendar_is_the_peers_error(peer_network, fake_peer, upd
     peer_network.refresh_from_db()
     assert peer_network.last_error and peer_network.failures == 1
     assert not PeerChapter.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["url", "contact", "successor"])
+def test_a_link_longer_than_its_column_is_the_peers_error(peer_network, fake_peer, field):
+    """Links are stored in 200-character columns: a longer one (valid as a URL) must be
+    refused as malformed, not fail the database write (PostgreSQL enforces the length)."""
+    long = "https://iww.example.org/" + "a" * 250
+    value = {"url": long, "contact": {"website": long},
+             "successor": {"name": "IWW", "url": long}}[field]
+    fake_peer.records = [peer_record("1"), peer_record("2", **{field: value})]
+    assert sync.sync(peer_network) == 0
+    peer_network.refresh_from_db()
+    assert peer_network.last_error and peer_network.failures == 1
+    assert not PeerChapter.objects.exists()
