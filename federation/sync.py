@@ -120,8 +120,13 @@ def _text(value, limit: int, *, required: bool = False) -> str:
     return value
 
 
+# The URL columns of a peer's group (URLField's 200): a longer link is malformed here, not
+# a failed write on PostgreSQL.
+LINK_MAX = 200
+
+
 def _link(value, *, required: bool = False) -> str:
-    value = _text(value, 500, required=required)
+    value = _text(value, LINK_MAX, required=required)
     if value:
         try:
             _url(value)
@@ -186,11 +191,17 @@ def clean_record(raw) -> Change:
             validate_email(email)
         except ValidationError:
             raise SyncError(gettext_noop("A record holds a malformed email address.")) from None
-    updated = parse_datetime(raw["updated"]) if isinstance(raw.get("updated"), str) else None
+    try:
+        updated = parse_datetime(raw["updated"]) if isinstance(raw.get("updated"), str) else None
+        if updated is not None:
+            # In UTC here: an offset the database refuses, or a date off the calendar once
+            # in UTC, is the peer's error, not ours.
+            updated = (timezone.make_aware(updated, dt.UTC) if timezone.is_naive(updated)
+                       else updated.astimezone(dt.UTC))
+    except (ValueError, OverflowError):  # a well-formed date that does not exist
+        updated = None
     if updated is None:
         raise SyncError(gettext_noop("A record has no date."))
-    if timezone.is_naive(updated):
-        updated = timezone.make_aware(updated, dt.UTC)
     return Change(remote_id, {
         "name": _text(raw.get("name"), 120, required=True),
         "kind": kind, "status": status,

@@ -19,6 +19,7 @@ from cdp import services as cdp_services
 from cdp.models import TrainingResource
 from cdp.uploads import content_type_for
 from chapters.models import Chapter
+from core.ratelimit import client_address
 from members import permissions as members_can
 
 from . import health, services
@@ -178,7 +179,8 @@ def revive(request: HttpRequest, slug: str) -> HttpResponse:
                 application = cdp_services.submit(
                     applicant=request.user, invited_emails=data["invited_emails"],
                     why=data["why"], core_group_size=data["core_group_size"],
-                    sectors=data["sectors"], **services.revival_fields(chapter))
+                    sectors=data["sectors"], client=client_address(request),
+                    **services.revival_fields(chapter))
             except cdp_services.TransitionRefused as error:
                 form.add_error(None, str(error))
             else:

@@ -188,7 +188,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = RegistrationForm(data)
     if request.method == "POST":
-        if own is not None:
+        if own is not None:  # already signed up (a pending one of theirs was let through)
             return redirect("onboarding:detail", session.pk)
         if form.is_valid() and session.is_open_for_registration():
             if user is not None:

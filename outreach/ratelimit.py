@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import hashlib
 
+from django.conf import settings
 from django.core.cache import cache
 
 
 def allow(scope: str, who: str, limit: int, seconds: int) -> bool:
     """Count one request by `who` (a client address, an email address) in `scope`; False
     once there were more than `limit` in the window. Keys hold a hash, never the address."""
-    digest = hashlib.sha256(f"{scope}:{who.strip().lower()}".encode()).hexdigest()[:32]
+    # Keyed: a plain hash of an address in the cache table is as good as the address to
+    # whoever holds a copy and a guess.
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{scope}:{who.strip().lower()}".encode()
+                            ).hexdigest()[:32]
     key = f"outreach:rate:{scope}:{digest}"
     cache.add(key, 0, seconds)
     try:

@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chapters.models import Chapter, Place
+from core.ratelimit import client_address
 from members import permissions
 
 from . import audiences, markup, services
@@ -29,7 +30,8 @@ PUBLIC_LIST = 20
 
 
 def _client(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    # As allauth and the rest of the site count a client: behind the proxy too, by /64.
+    return client_address(request) or "unknown"
 
 
 def _listed_chapter(slug: str) -> Chapter:
