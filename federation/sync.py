@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import re
 import time
 import urllib.error
@@ -33,6 +34,8 @@ from chapters.enums import ChapterKind, ChapterStatus
 from chapters.models import PeerChapter, PeerNetwork
 
 from . import keys
+
+logger = logging.getLogger(__name__)
 
 WELL_KNOWN = "/.well-known/chapter-directory"
 FEED = "/federation/feed/"
@@ -306,11 +309,21 @@ def sync(peer: PeerNetwork, *, now: dt.datetime | None = None) -> int:
             locked.save()
         return len(changes)
     except SyncError as error:
-        failures = peer.failures + 1
-        PeerNetwork.objects.filter(pk=peer.pk).update(
-            last_attempt_at=now, failures=failures, last_error=str(error)[:300],
-            next_attempt_at=now + backoff(failures))
+        _refused(peer, now, str(error))
         return 0
+    except Exception:
+        # Whatever else a peer's answer set off is still that peer's failure, never a reason
+        # for the next peers to go unsynced: logged for us, recorded on the peer's row.
+        logger.exception("Sync of peer %s failed", peer.pk)
+        _refused(peer, now, gettext_noop("The peer's answer could not be read."))
+        return 0
+
+
+def _refused(peer: PeerNetwork, now: dt.datetime, error: str) -> None:
+    failures = peer.failures + 1
+    PeerNetwork.objects.filter(pk=peer.pk).update(
+        last_attempt_at=now, failures=failures, last_error=error[:300],
+        next_attempt_at=now + backoff(failures))
 
 
 def sync_due(now: dt.datetime | None = None) -> int:

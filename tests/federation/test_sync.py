@@ -164,3 +164,24 @@ def test_a_full_page_of_records_is_accepted(peer_network, fake_peer):
     assert sync.sync(peer_network) == 700
     peer_network.refresh_from_db()
     assert peer_network.last_error == ""
+
+
+def test_an_unexpected_failure_is_that_peers_alone(peer_network, fake_peer, monkeypatch):
+    second = PeerNetwork.objects.create(name="Second", slug="second", base_url=fake_peer.url + "/",
+                                        key_fingerprint=fake_peer.fingerprint)
+    real = sync.clean_record
+    calls = []
+
+    def failing_once(raw):
+        calls.append(raw["id"])
+        if len(calls) == 1:
+            raise RuntimeError("a bug set off by this answer")
+        return real(raw)
+
+    monkeypatch.setattr(sync, "clean_record", failing_once)
+    sync_peers()
+    peer_network.refresh_from_db()
+    second.refresh_from_db()
+    assert peer_network.last_error == "The peer's answer could not be read."
+    assert peer_network.failures == 1
+    assert second.last_error == "" and PeerChapter.objects.filter(network=second).count() == 2
