@@ -52,9 +52,13 @@ def _country_choices(language: str) -> tuple[tuple[str, str], ...]:
 def network_choices() -> tuple[tuple[str, str], ...]:
     """The peer networks a search may be restricted to (none: no network filter).
 
-    One small query per form; the directory's rendered form is kept by the page cache."""
-    return tuple(PeerNetwork.objects.filter(is_paused=False).order_by("name")
-                 .values_list("slug", "name"))
+    Kept per process under the chapters' data version (a sync or a pause raises it): every
+    API request and directory search builds the form, cached page or not."""
+    from .pagecache import CHAPTERS, remember
+
+    return remember("network choices", [CHAPTERS], lambda: tuple(
+        PeerNetwork.objects.filter(is_paused=False).order_by("name")
+        .values_list("slug", "name")))
 
 
 class QuickSelect(forms.Select):

@@ -53,11 +53,27 @@ def versions(*names: str) -> tuple[int, ...]:
     return current
 
 
+_memo: dict[tuple, object] = {}
+
+
+def remember(name: str, depends_on: Iterable[str], compute: Callable[[], object]) -> object:
+    """`compute()`'s answer, kept in this process until the data it depends on changes: for
+    small lookups every request makes (the peer networks a search may be restricted to)."""
+    names = tuple(depends_on)
+    key = (name, names, versions(*names))
+    if key not in _memo:
+        if len(_memo) > 256:
+            _memo.clear()
+        _memo[key] = compute()
+    return _memo[key]
+
+
 def forget() -> None:
     """Empty this process's cache of rendered pages and the versions it trusts (tests, and
     measuring what a page costs when rendered)."""
     caches["fragments"].clear()
     _recent.clear()
+    _memo.clear()
 
 
 def bump(*names: str) -> None:
