@@ -47,7 +47,15 @@ def remaining(name: str, key: str) -> int:
 
 def take(name: str, key: str) -> bool:
     """Take one action for `key` in scope `name`: True if allowed, False over the limit."""
-    limit = _limit(name)
+    return _take(_limit(name), key)
+
+
+def take_within(scope: str, key: str, count: int, seconds: int) -> bool:
+    """`take` for a limit that is not in RATE_LIMITS (a setting of its own app)."""
+    return _take(Limit(scope, count, seconds), key)
+
+
+def _take(limit: Limit, key: str) -> bool:
     cache = caches["default"]
     slots = _slots(limit, key)
     taken = cache.get_many(slots)

@@ -19,10 +19,11 @@ from django.utils import timezone
 
 from audit.log import record
 from audit.models import AuditAction
+from core import ratelimit
 from members.emails import enqueue_email
 from twc.i18n import supported
 
-from . import audiences, ratelimit
+from . import audiences
 from .models import (
     Audience,
     Delivery,
@@ -59,11 +60,11 @@ def _lang(code: str | None) -> str:
 
 
 def _check_rate(client: str, email: str) -> None:
-    if not ratelimit.allow("follow-client", client, settings.OUTREACH_FOLLOWS_PER_ADDRESS_HOUR,
-                           3600):
+    if not ratelimit.take_within("follow-client", client,
+                                 settings.OUTREACH_FOLLOWS_PER_ADDRESS_HOUR, 3600):
         raise RateLimited("too many requests from this address")
-    if not ratelimit.allow("follow-recipient", email, settings.OUTREACH_FOLLOWS_PER_RECIPIENT_DAY,
-                           24 * 3600):
+    if not ratelimit.take_within("follow-recipient", email.strip().lower(),
+                                 settings.OUTREACH_FOLLOWS_PER_RECIPIENT_DAY, 24 * 3600):
         raise RateLimited("too many requests for this recipient")
 
 
