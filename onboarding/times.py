@@ -76,7 +76,7 @@ def _label_of(name: str) -> str:
     return name
 
 
-def _in_zone(moment: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
+def in_zone(moment: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
     """The moment in that zone; in UTC when the zone's offset would leave the calendar
     (year 9999 east of UTC, year 1 west of it)."""
     try:
@@ -143,7 +143,7 @@ def _join(start: dt.datetime, end: dt.datetime, language: str) -> tuple[str, str
 
 def format_moment(moment: dt.datetime, tz: dt.tzinfo, language: str | None = None) -> str:
     """E.g. "Mon 7 Dec, 19:00 CET" in that zone and language."""
-    local = _in_zone(moment, tz)
+    local = in_zone(moment, tz)
     language = _language(language)
     return f"{_day(language, local.year, local.month, local.day)}, " \
            f"{format_clock(local, language)} {_zone_label(local)}"
@@ -153,7 +153,7 @@ def format_span(start: dt.datetime, end: dt.datetime, tz: dt.tzinfo,
                 language: str | None = None) -> str:
     """E.g. "Mon 7 Dec, 19:00–20:30 CET"; "Mon 7 Dec, 23:00 CET – Tue 8 Dec, 01:00 CET"
     across midnight."""
-    return _join(_in_zone(start, tz), _in_zone(end, tz), _language(language))[2]
+    return _join(in_zone(start, tz), in_zone(end, tz), _language(language))[2]
 
 
 def format_local(moment: dt.datetime, zone_name: str, language: str | None = None) -> str:
@@ -161,9 +161,6 @@ def format_local(moment: dt.datetime, zone_name: str, language: str | None = Non
     active language or the one given (an email's recipient's)."""
     return format_moment(moment, zone(zone_name) or dt.UTC, language)
 
-
-# The name other modules use (the session form's initial values, the exports).
-in_zone = _in_zone
 
 
 def make_aware_strict(naive: dt.datetime, zone_name: str) -> dt.datetime | None:
@@ -195,12 +192,9 @@ def annotate_times(sessions, viewer: zoneinfo.ZoneInfo | None) -> None:
         chapter_zone = zones.get(name) or zones.setdefault(name, zone(name) or dt.UTC)
         start, end = session.starts_at, session.ends_at
         session.local_start, session.local_end, session.local_span = _join(
-            _in_zone(start, chapter_zone), _in_zone(end, chapter_zone), language)
+            in_zone(start, chapter_zone), in_zone(end, chapter_zone), language)
         session.viewer_start, session.viewer_end, session.viewer_span = _join(
-            _in_zone(start, other_zone), _in_zone(end, other_zone), language)
+            in_zone(start, other_zone), in_zone(end, other_zone), language)
         session.iso_start = start.isoformat()
         session.same_zone = session.viewer_span == session.local_span
 
-
-# The name other modules use (the session form's initial values, the exports).
-in_zone = _in_zone
