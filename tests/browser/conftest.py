@@ -392,10 +392,14 @@ def demo_data(transactional_db):
     The live server shares the test's database; with transactional_db the rows are
     committed, so its thread sees them, and flushed after the test.
     """
+    from django.core.cache import caches
     from django.core.management import call_command
 
     from chapters.gazetteer import load_places
 
+    # The shared cache (a database table a flush leaves alone) holds allauth's and our rate
+    # limits: journeys that sign the same demo person in within a minute would trip them.
+    caches["default"].clear()
     # Cities over 100,000 people (6,200 of the 34,000) load in a third of the time and
     # hold every city the journeys type (Torino, Potsdam, Lisbon); load_demo then keeps them.
     load_places(min_population=100_000)
