@@ -1004,16 +1004,23 @@ def check_database(fleet: Fleet, acks: Acks) -> dict:
         for recipient in recipients:
             expected[recipient.lower()].add((template, key))
     delivered = collections.Counter()
+    ids_of = collections.defaultdict(list)
     for message in mail_messages(fleet.mail_dir):
         for recipient in str(message["To"]).split(","):
             delivered[recipient.strip().lower()] += 1
+            ids_of[recipient.strip().lower()].append(
+                (str(message["Message-ID"]), str(message["Subject"])[:60]))
     twice = {r: delivered[r] - len(e) for r, e in expected.items() if delivered[r] > len(e)}
     never = {r: len(e) - delivered[r] for r, e in expected.items() if delivered[r] < len(e)}
     out["emails"] = {"queued": sum(len(e) for e in expected.values()),
                      "delivered": sum(delivered[r] for r in expected),
                      "twice": sum(twice.values()), "never": sum(never.values()),
                      "failed_tasks": failed_tasks,
-                     "examples": {"twice": list(twice)[:3], "never": list(never)[:3]}}
+                     "examples": {"twice": list(twice)[:3], "never": list(never)[:3]},
+                     # The same Message-ID twice is one ledger row sent again (a kill in
+                     # the moment between the mail server's acceptance and the commit);
+                     # different ones are two rows (two keys for one event).
+                     "twice_messages": {r: ids_of[r] for r in list(twice)[:3]}}
     out["task_statuses"] = dict(task_statuses)
     return out
 

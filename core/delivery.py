@@ -7,18 +7,24 @@ tells about (`registration:42`, `application:7:event:19`), and `deliver_once()` 
 only if the ledger (`EmailDelivery`) has not recorded it as sent. The order of writes:
 
 1. **Record** (own transaction, committed): the row exists, status `sending`, attempts+1.
-2. **Send** while holding the row's lock (`SELECT ... FOR UPDATE`) in a second transaction,
-   so a concurrent run of the same email waits and then finds it sent.
-3. **Mark** `sent` in that same transaction, and commit.
+2. **Mark, then send**, in a second transaction that holds the row's lock
+   (`SELECT ... FOR UPDATE`, so a concurrent run of the same email waits and then finds it
+   sent): the row is set `sent` first, uncommitted, then the message goes out.
+3. **Commit**, the moment the send returns.
 
-A worker killed before step 3 commits leaves the row `sending` and unlocked: the retry sends
-again, so nothing is skipped. A worker killed after the commit leaves a `sent` row: the retry
-sends nothing. What remains is the window SMTP leaves between the server accepting the
-message (its reply to DATA) and our COMMIT, a few milliseconds: a kill exactly there sends
-twice. No protocol closes it without the receiving server's help; we keep it as short as
-possible (nothing runs between the two). If the database connection is lost while sending,
-the mark is written again on a new connection for up to `MARK_RETRY_SECONDS` rather than
-leaving a sent email unmarked.
+A send that raises rolls the mark back: the row stays `sending` and the retry sends. A
+worker killed before the commit leaves the row `sending` and unlocked: the retry sends
+again, so nothing is skipped. A worker killed after the commit leaves a `sent` row: the
+retry sends nothing. What remains is the moment between the mail server accepting the
+message (its reply to DATA) and our COMMIT reaching the database's socket: nothing runs
+there but the return from `send()` (the mark was written before it, and the SMTP
+connection's QUIT comes after the commit: `send_email` opens one connection per task). A
+kill exactly there sends twice, and no protocol closes it without the receiving server's
+help; that help is asked for: each email carries a Message-ID made from its ledger row
+(`message_id()`), the same on every attempt, so a receiver that drops duplicates by
+Message-ID (as large mailbox providers do) shows it once. If the database connection is
+lost while sending, the mark is written again on a new connection for up to
+`MARK_RETRY_SECONDS` rather than leaving a sent email unmarked.
 """
 
 from __future__ import annotations
@@ -26,8 +32,11 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.mail import EmailMessage
+from django.core.mail.utils import DNS_NAME
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -54,9 +63,19 @@ def deliveries_of(addresses: Iterable[str]):
         recipient_digest(a, secret) for a in addresses if a for secret in secrets])
 
 
+def message_id(row: EmailDelivery) -> str:
+    """The Message-ID of this ledger row's email: the same on every attempt."""
+    domain = urlsplit(settings.SITE_URL).hostname or DNS_NAME.get_fqdn()
+    return f"<email-{row.pk}.{row.recipient_digest[:16]}@{domain}>"
+
+
 def deliver_once(recipient: str, template: str, object_key: str,
-                 send: Callable[[], object]) -> bool:
-    """Call `send()` unless this email was sent already; return whether it was sent now."""
+                 send: Callable[[], object] | EmailMessage, via=None) -> bool:
+    """Send this email unless it was sent already; return whether it was sent now.
+
+    `send` is the message (its Message-ID is set from the ledger row, see `message_id()`),
+    sent through the open mailer connection `via` if given, or a callable that sends it.
+    """
     lookup = {"recipient_digest": recipient_digest(recipient), "template": template,
               "object_key": object_key[:200]}
     # 1. Record.
@@ -65,18 +84,22 @@ def deliver_once(recipient: str, template: str, object_key: str,
         if row.status == EmailDeliveryStatus.SENT:
             return False
         EmailDelivery.objects.filter(pk=row.pk).update(attempts=F("attempts") + 1)
+    if isinstance(send, EmailMessage):
+        message = send
+        message.extra_headers["Message-ID"] = message_id(row)
+        send = (lambda: via.send_messages([message])) if via is not None else message.send
     sent = False
     try:
         with transaction.atomic():
-            # 2. Send, holding the row: a second run of this email waits here.
+            # 2. Mark, then send, holding the row: a second run of this email waits here.
             locked = EmailDelivery.objects.select_for_update().get(pk=row.pk)
             if locked.status == EmailDeliveryStatus.SENT:
                 return False
-            send()
-            sent = True
-            # 3. Mark, committed with the lock's release.
             EmailDelivery.objects.filter(pk=row.pk).update(
                 status=EmailDeliveryStatus.SENT, sent_at=timezone.now())
+            send()
+            sent = True
+            # 3. Commit: leaving this block, nothing else in between.
     except (OperationalError, InterfaceError):
         if not sent:
             raise

@@ -8,7 +8,7 @@ nothing new. Callers pass `key`, naming the event the email tells about, e.g.
 """
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, mailers
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -35,10 +35,13 @@ def send_email(context, to: list[str], template: str, data: dict, language: str 
     subject, body = render_email(template, data, language)
     key = key or f"task:{context.task_result.id}"
     sent = 0
-    for recipient in to:
-        # One message per recipient: nobody sees who else got it.
-        message = EmailMessage(subject, body, to=[recipient])
-        sent += deliver_once(recipient, template, key, message.send)
+    # One connection for the task: its closing (SMTP's QUIT) comes after each email's ledger
+    # commit, not between the server's acceptance and it (core.delivery).
+    with mailers.default as connection:
+        for recipient in to:
+            # One message per recipient: nobody sees who else got it.
+            message = EmailMessage(subject, body, to=[recipient])
+            sent += deliver_once(recipient, template, key, message, via=connection)
     return sent
 
 

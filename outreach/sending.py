@@ -179,14 +179,16 @@ def _deliver(message_id: int, renderer: Renderer, batch: int) -> int:
                                 .filter(pk=pk, sent_at__isnull=True).values_list("pk", flat=True))
                     if not mine:
                         continue  # another sender has it, or it went meanwhile
-                    refused = False
+                    email = renderer.email(pk, address, language)
+                    # Marked before the send, committed as it returns: nothing but the
+                    # commit lies between the mail server accepting it and the mark (a
+                    # send that raises rolls the mark back; see core.delivery).
+                    Delivery.objects.filter(pk=pk).update(sent_at=timezone.now())
                     try:
-                        connection.send_messages([renderer.email(pk, address, language)])
+                        connection.send_messages([email])
                     except smtplib.SMTPRecipientsRefused:
                         # This address only: the rest of the audience must not wait on it.
-                        refused = True
-                    Delivery.objects.filter(pk=pk).update(sent_at=timezone.now(),
-                                                          refused=refused)
+                        Delivery.objects.filter(pk=pk).update(refused=True)
                 sent += 1
         Message.objects.filter(pk=message_id).update(progress_at=timezone.now())
     if not Delivery.objects.filter(message_id=message_id, sent_at__isnull=True).exists():

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
@@ -73,6 +74,64 @@ def test_a_send_that_failed_is_not_skipped_by_the_retry():
     assert (row.status, row.attempts) == ("sent", 2)
     assert not deliver_once("sam@example.org", "test_message", "thing:1", lambda: sent.append(1))
     assert sent == [1]
+
+
+def test_the_mark_is_written_before_the_send_and_rolled_back_if_it_fails():
+    """Only the commit lies between the server's acceptance and the ledger's record."""
+    seen = []
+
+    def send():
+        seen.append(EmailDelivery.objects.get().status)  # same transaction: the mark is there
+        raise ConnectionResetError("dropped after DATA")
+
+    with pytest.raises(ConnectionResetError):
+        deliver_once("sam@example.org", "test_message", "thing:1", send)
+    assert seen == ["sent"]
+    assert EmailDelivery.objects.get().status == "sending"  # rolled back: the retry sends
+
+
+def test_every_attempt_of_one_email_carries_the_same_message_id():
+    class Flaky(mail.EmailMessage):
+        failures = 1
+
+        def send(self, fail_silently=False):
+            if Flaky.failures:
+                Flaky.failures -= 1
+                raise ConnectionRefusedError("smtp down")
+            return super().send(fail_silently)
+
+    first = Flaky("Hi", "Body", to=["sam@example.org"])
+    with pytest.raises(ConnectionRefusedError):
+        deliver_once("sam@example.org", "test_message", "thing:1", first)
+    second = Flaky("Hi", "Body", to=["sam@example.org"])
+    assert deliver_once("sam@example.org", "test_message", "thing:1", second)
+    other = mail.EmailMessage("Hi", "Body", to=["sam@example.org"])
+    assert deliver_once("sam@example.org", "test_message", "thing:2", other)
+    ids = [m.message()["Message-ID"] for m in mail.outbox]
+    assert ids[0] == first.extra_headers["Message-ID"]
+    assert len(ids) == 2 and ids[0] != ids[1]
+    assert "sam" not in ids[0]  # made from the ledger row, never from the address
+
+
+class QuitRecordingBackend(locmem.EmailBackend):
+    """Records, when the connection closes (SMTP's QUIT), how many emails the ledger holds
+    as sent (committed)."""
+
+    at_quit: list = []
+
+    def close(self):
+        QuitRecordingBackend.at_quit.append(
+            EmailDelivery.objects.filter(status="sent").count())
+
+
+def test_a_task_quits_the_mail_server_only_after_each_email_is_marked(settings):
+    settings.MAILERS = {"default": {
+        "BACKEND": "tests.core.test_email_delivery.QuitRecordingBackend"}}
+    QuitRecordingBackend.at_quit = []
+    enqueue_email(["a@example.org", "b@example.org"], "test_message", {"name": "X"}, key="k")
+    run_queued_tasks()
+    assert [m.to for m in mail.outbox] == [["a@example.org"], ["b@example.org"]]
+    assert QuitRecordingBackend.at_quit == [2]  # one connection, closed after both marks
 
 
 def test_the_ledger_holds_no_address():
