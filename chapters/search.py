@@ -55,6 +55,8 @@ class Results:
     graduated: list[tuple[Chapter, float]] = field(default_factory=list)
     partners: list[PartnerOrganization] = field(default_factory=list)
     nothing_near: bool = False
+    # The point searched around (a place's or the coordinates given), to ~1 km.
+    point: tuple[float, float] | None = None
     global_chapter: Chapter | None = None
     # Groups of peer networks near the place, and those whose name matched.
     peers: list[tuple[PeerChapter, float]] = field(default_factory=list)
@@ -204,6 +206,8 @@ def search(query: str, latitude: float | None, longitude: float | None,
                     and p.pk != results.place.pk][:1]
     elif latitude is not None and longitude is not None:
         results.searched = True
+    if latitude is not None and longitude is not None:
+        results.point = (round(latitude, 2), round(longitude, 2))
     if latitude is not None and longitude is not None and filters.kind != ChapterKind.ONLINE:
         # Coordinates first; only the chapters shown are loaded.
         def language_ok(_status: str, languages: list[str]) -> bool:

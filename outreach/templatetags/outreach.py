@@ -68,4 +68,5 @@ def my_follows(context, user):
 @register.inclusion_tag("outreach/tags/watch_link.html")
 def watch_link(results, target="_self"):
     """On the directory's "no chapter within 100 km": ask to be told when one starts."""
-    return {"place": getattr(results, "place", None), "target": target}
+    return {"place": getattr(results, "place", None), "point": getattr(results, "point", None),
+            "target": target}

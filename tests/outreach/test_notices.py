@@ -215,3 +215,22 @@ def test_a_malformed_token_is_a_4xx_never_a_500(db):
         # A NUL byte is refused before any view (RefuseNulBytesMiddleware); garbage is a 404.
         assert Client().get(prefix + "abc%00def/").status_code == 400
         assert Client().get(prefix + "abc'def/").status_code == 404
+
+
+def test_a_search_by_coordinates_with_nothing_near_offers_a_watch_that_works(
+        db, chapter_a, outbox):
+    import html
+    import re
+
+    # The middle of the Atlantic: the directory says nothing is near, and offers the watch.
+    page = Client().get(reverse("chapters:directory") + "?lat=40.123&lon=-30.456")
+    assert page.status_code == 200
+    [link] = re.findall(r'href="([^"]*/watch/[^"]*)"', page.content.decode())
+    link = html.unescape(link)
+    assert "lat=40.12" in link and "lon=-30.46" in link
+    assert Client().get(link).status_code == 200
+    query = dict(pair.split("=") for pair in link.split("?")[1].split("&"))
+    response = Client().post(reverse("outreach:watch"), {**query, "email": "w@example.org"})
+    assert response.status_code == 200
+    watch = PlaceWatch.objects.get()
+    assert (watch.latitude, watch.longitude) == (40.12, -30.46)
