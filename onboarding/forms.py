@@ -162,6 +162,13 @@ class OneTapForm(forms.Form):
             del self.fields["name"]
 
 
+class ConfirmForm(forms.Form):
+    """Confirming a sign-up from the emailed link: the holder of the address sees the name it
+    was made under (perhaps typed by someone else) and confirms under the name they choose."""
+
+    name = forms.CharField(label=_("Name"), max_length=120, help_text=_("A pseudonym is fine."))
+
+
 class CodeForm(forms.Form):
     email = forms.EmailField(label=_("Email address"), max_length=254)
     code = forms.CharField(label=_("Code from the email"), max_length=12)

@@ -270,11 +270,13 @@ def _confirm_locked(registration: Registration, session: OnboardingSession,
     return registration
 
 
-def confirm_email(registration: Registration, *, now: dt.datetime | None = None) -> Registration:
+def confirm_email(registration: Registration, *, now: dt.datetime | None = None,
+                  name: str = "") -> Registration:
     """The person proved their address: take a place if one is left, else the waitlist.
 
-    The session row is locked first, so concurrent confirmations cannot overfill it.
-    Confirming an already-confirmed registration changes nothing.
+    `name`, when given, is the name they confirm under (the sign-up's may have been typed
+    by someone else). The session row is locked first, so concurrent confirmations cannot
+    overfill it. Confirming an already-confirmed registration changes nothing.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -286,6 +288,9 @@ def confirm_email(registration: Registration, *, now: dt.datetime | None = None)
             return registration
         if not session.is_open_for_registration(now):
             raise RegistrationClosed("registration is closed")
+        if name.strip() and name.strip() != registration.name:
+            registration.name = name.strip()
+            registration.save(update_fields=["name"])
         return _confirm_locked(registration, session, now)
 
 

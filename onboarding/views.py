@@ -28,6 +28,7 @@ from .calendar import chapter_feed, session_ics
 from .forms import (
     CancelSessionForm,
     CodeForm,
+    ConfirmForm,
     FilterForm,
     MonthForm,
     OneTapForm,
@@ -333,10 +334,8 @@ def flyer(request: HttpRequest, slug: str) -> HttpResponse:
 # -- The registered person -------------------------------------------------------------------
 
 
-@require_GET
-def registration_page(request: HttpRequest, token: str) -> HttpResponse:
-    """The person's own page, reached by the secret link in their email."""
-    registration = _registration_or_404(token)
+def _registration_page(request: HttpRequest, registration: Registration,
+                       confirm_form: ConfirmForm | None = None, status: int = 200):
     session = registration.session
     annotate_times([session], viewer_zone(request))
     registration.waitlist_position = waitlist_position(registration)
@@ -344,15 +343,30 @@ def registration_page(request: HttpRequest, token: str) -> HttpResponse:
         "registration": registration, "session": session,
         "private": registration.sees_private_details and not session.is_cancelled,
         "has_viewer_zone": viewer_zone(request) is not None,
-    })
+        "confirm_form": confirm_form or ConfirmForm(initial={"name": registration.name}),
+    }, status=status)
+
+
+@require_GET
+def registration_page(request: HttpRequest, token: str) -> HttpResponse:
+    """The person's own page, reached by the secret link in their email."""
+    return _registration_page(request, _registration_or_404(token))
 
 
 @require_POST
 def registration_confirm(request: HttpRequest, token: str) -> HttpResponse:
     registration = _registration_or_404(token)
     was_pending = registration.status == RegistrationStatus.PENDING
+    name = ""
+    if was_pending and "name" in request.POST:
+        # The name this sign-up was made under may be a stranger's typing: the holder of
+        # the address confirms under the name they choose (and a new account takes it).
+        form = ConfirmForm(request.POST)
+        if not form.is_valid():
+            return _registration_page(request, registration, form, status=400)
+        name = form.cleaned_data["name"]
     try:
-        registration = services.confirm_email(registration)
+        registration = services.confirm_email(registration, name=name)
     except services.RegistrationClosed:
         messages.error(request, _("Registration for this session is closed."))
     else:

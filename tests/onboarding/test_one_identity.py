@@ -246,3 +246,30 @@ def test_wrong_codes_are_limited_like_failed_sign_ins(client, session_a):
     assert blocked.status_code == 400 and b"Too many wrong codes" in blocked.content
     registration.refresh_from_db()
     assert registration.status == S.PENDING and _signed_in_as(client) is None
+
+
+def test_the_holder_of_the_address_confirms_under_the_name_they_choose(client, session_a):
+    # Someone else typed Rosa's address, and a name of their choosing.
+    _sign_up(Client(), session_a, email="rosa@example.org", name="Rosa Is A Snitch")
+    registration = Registration.objects.get()
+    url = reverse("onboarding:registration", args=[registration.token])
+    page = client.get(url)
+    assert b'value="Rosa Is A Snitch"' in page.content  # shown, in a field she can change
+    response = client.post(reverse("onboarding:registration_confirm",
+                                   args=[registration.token]), {"name": "  R.  "})
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert (registration.status, registration.name) == (S.CONFIRMED, "R.")
+    assert _signed_in_as(client).display_name == "R."  # the account takes her choice
+
+
+def test_confirming_with_an_empty_name_says_so_and_confirms_nothing(client, session_a):
+    _sign_up(client, session_a)
+    registration = Registration.objects.get()
+    response = client.post(reverse("onboarding:registration_confirm",
+                                   args=[registration.token]), {"name": " "})
+    assert response.status_code == 400
+    assert b'aria-invalid="true"' in response.content
+    registration.refresh_from_db()
+    assert (registration.status, registration.name) == (S.PENDING, "Rosa")
+    assert _signed_in_as(client) is None
