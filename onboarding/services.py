@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -250,6 +250,22 @@ def register(session: OnboardingSession, *, name: str, email: str, user=None,
                 registration.save(update_fields=["confirmation_sent_at"])
                 _email(registration, "confirm_email", occasion=now.isoformat())
     return registration
+
+
+# An unconfirmed sign-up holds an address nobody proved: it is forgotten this long after it
+# was last emailed (or made, if the rate limits kept it from being emailed), or once its
+# session is over.
+FORGET_UNCONFIRMED_AFTER = dt.timedelta(days=7)
+
+
+def forget_unconfirmed(now: dt.datetime | None = None) -> int:
+    """Delete the sign-ups nobody confirmed in time; return how many."""
+    now = now or timezone.now()
+    stale = Q(confirmation_sent_at__lt=now - FORGET_UNCONFIRMED_AFTER) | Q(
+        confirmation_sent_at__isnull=True, created_at__lt=now - FORGET_UNCONFIRMED_AFTER)
+    deleted, _ = Registration.objects.filter(status=S.PENDING).filter(
+        stale | Q(session__ends_at__lt=now)).delete()
+    return deleted
 
 
 def _confirm_locked(registration: Registration, session: OnboardingSession,

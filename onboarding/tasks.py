@@ -4,6 +4,8 @@ import datetime as dt
 
 from django.tasks import task
 
+from core import periodic
+
 from .models import Registration, RegistrationStatus
 
 
@@ -22,3 +24,11 @@ def send_reminder(registration_id: int, kind: str, planned_start: str) -> bool:
         return False
     _email(registration, f"reminder_{kind}", private=True, occasion=planned_start)
     return True
+
+
+@periodic.every("onboarding.forget_unconfirmed", dt.timedelta(hours=6))
+def forget_unconfirmed() -> str:
+    """Unconfirmed sign-ups are not kept: see services.FORGET_UNCONFIRMED_AFTER."""
+    from .services import forget_unconfirmed as forget
+
+    return f"{forget()} forgotten"

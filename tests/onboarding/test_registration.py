@@ -172,3 +172,32 @@ def test_empty_sign_up_shows_field_errors(client, session_a):
     response = client.post(reverse("onboarding:detail", args=[session_a.pk]))
     assert response.status_code == 400
     assert b"This field is required" in response.content
+
+
+def test_unconfirmed_sign_ups_are_forgotten_and_confirmed_ones_kept(db, gazetteer):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from onboarding import services
+    from onboarding.models import Registration
+    from tests.factories import make_chapter
+    from tests.onboarding.factories import make_session
+
+    now = timezone.now()
+    session = make_session(make_chapter(), starts_at=now + dt.timedelta(days=30))
+    emailed_long_ago = services.register(session, name="A", email="a@example.org",
+                                         now=now - dt.timedelta(days=8))
+    never_emailed = services.register(session, name="B", email="b@example.org")
+    Registration.objects.filter(pk=never_emailed.pk).update(
+        confirmation_sent_at=None, created_at=now - dt.timedelta(days=8))
+    recent = services.register(session, name="C", email="c@example.org",
+                               now=now - dt.timedelta(days=6))
+    confirmed = services.register(session, name="D", email="d@example.org",
+                                  now=now - dt.timedelta(days=20))
+    services.confirm_email(confirmed)
+    assert services.forget_unconfirmed(now) == 2
+    assert set(Registration.objects.values_list("pk", flat=True)) == {recent.pk, confirmed.pk}
+    # Once the session is over, an unconfirmed sign-up goes whatever its age.
+    assert services.forget_unconfirmed(now + dt.timedelta(days=31)) == 1
+    assert list(Registration.objects.values_list("pk", flat=True)) == [confirmed.pk]
