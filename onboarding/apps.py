@@ -7,4 +7,4 @@ class OnboardingConfig(AppConfig):
     verbose_name = _("Onboarding")
 
     def ready(self):
-        from . import tasks  # noqa: F401  (registers the periodic jobs)
+        from . import jobs  # noqa: F401  (registers the periodic jobs)

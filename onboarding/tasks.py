@@ -4,8 +4,6 @@ import datetime as dt
 
 from django.tasks import task
 
-from core import periodic
-
 from .models import Registration, RegistrationStatus
 
 
@@ -25,10 +23,3 @@ def send_reminder(registration_id: int, kind: str, planned_start: str) -> bool:
     _email(registration, f"reminder_{kind}", private=True, occasion=planned_start)
     return True
 
-
-@periodic.every("onboarding.forget_unconfirmed", dt.timedelta(hours=6))
-def forget_unconfirmed() -> str:
-    """Unconfirmed sign-ups are not kept: see services.FORGET_UNCONFIRMED_AFTER."""
-    from .services import forget_unconfirmed as forget
-
-    return f"{forget()} forgotten"

@@ -16,7 +16,7 @@ class OutreachConfig(AppConfig):
         from cdp import signals as cdp_signals
         from onboarding import signals as onboarding_signals
 
-        from . import receivers, tasks  # noqa: F401  (tasks registers the periodic jobs)
+        from . import jobs, receivers  # noqa: F401  (jobs registers the periodic jobs)
 
         onboarding_signals.session_published.connect(
             receivers.on_session_published, dispatch_uid="outreach.session_published")

@@ -195,21 +195,3 @@ def _deliver(message_id: int, renderer: Renderer, batch: int) -> int:
         Message.objects.filter(pk=message_id, finished_at__isnull=True).update(
             finished_at=timezone.now())
     return sent
-
-
-STALLED_AFTER = dt.timedelta(minutes=10)
-
-
-def resume_stalled(now: dt.datetime | None = None) -> int:
-    """Queue the send again for messages with unsent rows and no progress for a while (their
-    worker died: its task row stays "running" for ever)."""
-    from .tasks import deliver as deliver_task
-
-    now = now or timezone.now()
-    stalled = list(Message.objects.filter(sent_at__isnull=False, finished_at__isnull=True,
-                                          progress_at__lt=now - STALLED_AFTER)
-                   .values_list("pk", flat=True))
-    for pk in stalled:
-        Message.objects.filter(pk=pk).update(progress_at=now)
-        deliver_task.enqueue(pk)
-    return len(stalled)

@@ -24,6 +24,7 @@ from members.emails import enqueue_email
 from twc.i18n import supported
 
 from . import audiences
+from .tasks import deliver
 from .models import (
     Audience,
     Delivery,
@@ -269,8 +270,6 @@ def _create_deliveries(message: Message) -> int:
 
 
 def _start(message: Message) -> None:
-    from .tasks import deliver
-
     count = _create_deliveries(message)
     now = timezone.now()
     message.sent_at, message.progress_at, message.recipient_count = now, now, count

@@ -188,7 +188,7 @@ def test_unconfirmed_follows_expire_after_a_week(chapter_a):
 
     from django.utils import timezone
 
-    from outreach.tasks import expire_unconfirmed
+    from outreach.jobs import expire_unconfirmed
 
     old = make_follow(chapter_a, "old@example.org", confirmed=False)
     Follow.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=8))

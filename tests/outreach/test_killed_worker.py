@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from outreach import audiences, sending, services
+from outreach import audiences, jobs, sending, services
 from outreach.models import Audience, Delivery, Message, MessageKind
 from tests import factories
 from tests.outreach.conftest import make_follow
@@ -82,7 +82,7 @@ def test_a_worker_killed_mid_send_resumes_without_skipping_or_resending(tmp_path
     assert marked <= set(before)  # every row marked sent was sent
 
     # Its task row stays "running" for ever; the periodic job queues the message again.
-    assert sending.resume_stalled(timezone.now() + sending.STALLED_AFTER * 2) == 1
+    assert jobs.resume_stalled(timezone.now() + jobs.STALLED_AFTER * 2) == 1
     second = _worker(tmp_path, "--batch")
     try:
         assert second.wait(timeout=120) == 0

@@ -9,7 +9,7 @@ from django.utils import timezone
 from cdp import signals as cdp_signals
 from onboarding import services as onboarding_services
 from outreach.models import Delivery, Follow, FollowChoice, Message, MessageKind, PlaceWatch
-from outreach.tasks import send_weekly_digests
+from outreach.jobs import send_weekly_digests
 from tests import factories
 from tests.onboarding.factories import CALL, VENUE
 from tests.outreach.conftest import make_follow
@@ -178,7 +178,7 @@ def test_a_watch_without_a_place_is_a_400(db):
 
 
 def test_a_stalled_message_is_queued_again(chapter_a, alice, outbox):
-    from outreach import sending
+    from outreach import jobs
 
     make_follow(chapter_a, "anna@example.org")
     session = _schedule(chapter_a, alice)
@@ -186,8 +186,8 @@ def test_a_stalled_message_is_queued_again(chapter_a, alice, outbox):
     from django_tasks_db.models import DBTaskResult
 
     DBTaskResult.objects.all().delete()  # the worker that had it died with its task row
-    assert sending.resume_stalled() == 0  # not stalled yet
-    assert sending.resume_stalled(timezone.now() + dt.timedelta(minutes=11)) == 1
+    assert jobs.resume_stalled() == 0  # not stalled yet
+    assert jobs.resume_stalled(timezone.now() + dt.timedelta(minutes=11)) == 1
     assert sorted(m.to[0] for m in outbox()) == ["alice@example.org", "anna@example.org"]
     assert Delivery.objects.filter(message=message, sent_at__isnull=True).count() == 0
 
