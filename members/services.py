@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -73,14 +72,11 @@ def adopt_policy_version(chapter: Chapter | None, *, actor: User | None, note: s
 @transaction.atomic
 def add_organizer(chapter: Chapter, user: User, *, actor: User | None) -> Membership:
     """Make `user` an active organizer of `chapter` (creating the membership if needed)."""
-    policy_version = (
-        MembershipPolicy.objects.filter(chapter=chapter)
-        .values_list("current_version", flat=True).first()
-    )
+    _baseline, policy_version = current_versions(chapter)
     membership, _ = Membership.objects.select_for_update().get_or_create(
         user=user, chapter=chapter,
         defaults={"status": MembershipStatus.ACTIVE, "role": MembershipRole.ORGANIZER,
-                  "policy_version_id": policy_version, "decided_at": timezone.now(),
+                  "policy_version": policy_version, "decided_at": timezone.now(),
                   "decided_by": actor},
     )
     if (membership.status, membership.role) != (MembershipStatus.ACTIVE,
@@ -125,15 +121,12 @@ def _check(current: str | None, new: str, by: str) -> None:
         raise TransitionError(_("This request or membership has changed; reload the page."))
 
 
-def current_versions(chapter: Chapter) -> tuple[PolicyVersion | None, PolicyVersion | None]:
-    """The baseline's and the chapter's current policy versions."""
-    versions = {
-        policy.chapter_id: policy.current_version
-        for policy in MembershipPolicy.objects.filter(
-            Q(is_network_baseline=True) | Q(chapter=chapter)
-        ).select_related("current_version")
-    }
-    return versions.get(None), versions.get(chapter.pk)
+def current_versions(chapter: Chapter | None) -> tuple[PolicyVersion | None,
+                                                     PolicyVersion | None]:
+    """The baseline's and the chapter's current policy versions (the baseline's alone for
+    chapter=None)."""
+    versions = MembershipPolicy.objects.current_versions([chapter] if chapter else [])
+    return versions.get(None), versions.get(chapter.pk) if chapter else None
 
 
 def chapter_rules(chapter: Chapter) -> Rules:

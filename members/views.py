@@ -37,7 +37,7 @@ from .forms import (
     RemoveForm,
     policy_initial,
 )
-from .models import Membership, MembershipPolicy
+from .models import Membership
 from .permissions import (
     has_mfa,
     is_coach,
@@ -474,12 +474,9 @@ def counts(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _edit_policy(request: HttpRequest, chapter: Chapter | None) -> HttpResponse:
     """Edit a chapter's rules (never below the baseline), or the baseline (chapter=None)."""
-    if chapter is None:
-        policy = MembershipPolicy.objects.filter(is_network_baseline=True).select_related(
-            "current_version").first()
-        baseline_version, own = None, policy.current_version if policy else None
-    else:
-        baseline_version, own = services.current_versions(chapter)
+    baseline_version, own = services.current_versions(chapter)
+    if chapter is None:  # the baseline is the policy edited here, with none above it
+        baseline_version, own = None, baseline_version
     baseline = rules_of(baseline_version) if baseline_version else None
     form = PolicyForm(request.POST or None, baseline=baseline, initial=policy_initial(own))
     context = {"chapter": chapter, "form": form, "current": own}
