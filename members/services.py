@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from enum import StrEnum
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 from typing import TYPE_CHECKING
@@ -134,27 +135,60 @@ def chapter_rules(chapter: Chapter) -> Rules:
     return effective_rules(baseline, own)
 
 
+class JoinRefusal(StrEnum):
+    """Why a person may not ask to join a chapter now, whatever they would answer."""
+
+    NOT_LISTED = "not_listed"  # not in the directory: there is no such chapter for them
+    ASKED = "asked"  # their request is pending or they are a member: asking changes nothing
+    REMOVED = "removed"  # an organizer removed them: they cannot rejoin on their own
+    NO_NEWCOMERS = "no_newcomers"  # the chapter graduated or closed
+
+    @property
+    def message(self) -> str:
+        return {
+            JoinRefusal.REMOVED: _("An organizer removed you from this chapter; please "
+                                   "contact the chapter to talk about it."),
+            JoinRefusal.NO_NEWCOMERS: _("This chapter no longer takes new members."),
+        }.get(self, "")
+
+
+def join_refusal(chapter: Chapter, membership: Membership | None) -> JoinRefusal | None:
+    """Why the person with this membership of the chapter (None: none yet) may not ask to
+    join it, or None when they may: every admission check before the questions."""
+    if not chapter.is_listed:
+        return JoinRefusal.NOT_LISTED
+    if membership and membership.status in (S.PENDING, S.ACTIVE):
+        return JoinRefusal.ASKED
+    if membership and membership.status == S.REMOVED:
+        return JoinRefusal.REMOVED
+    if not chapter.takes_newcomers:
+        return JoinRefusal.NO_NEWCOMERS
+    return None
+
+
 @dataclass
 class JoinOutcome:
-    decision: Decision
+    decision: Decision | None
     membership: Membership | None
+    refusal: JoinRefusal | None = None
 
 
 @transaction.atomic
 def request_to_join(chapter: Chapter, user: User, answers: dict) -> JoinOutcome:
     """Judge a request to join under the current rules and record it.
 
-    Asking again while pending or active changes nothing; a declined person or one who left
-    gets a new decision; a removed person cannot rejoin on their own. A person who is not
-    eligible leaves no record: we keep the least data.
+    Asking again while pending or active changes nothing (the outcome is the membership
+    they have); a declined person or one who left gets a new decision; a removed person, a
+    chapter that takes no newcomers or one not listed is a refusal with no decision. A
+    person who is not eligible leaves no record: we keep the least data.
     """
     existing = (Membership.objects.select_for_update()
                 .filter(chapter=chapter, user=user).first())
-    if existing and existing.status in (S.PENDING, S.ACTIVE):
+    refusal = join_refusal(chapter, existing)
+    if refusal == JoinRefusal.ASKED:
         return JoinOutcome(Decision(eligible=True), existing)
-    if existing and existing.status == S.REMOVED:
-        raise TransitionError(_("An organizer removed you from this chapter; please contact "
-                                "the chapter to talk about it."))
+    if refusal is not None:
+        return JoinOutcome(None, existing, refusal)
     baseline, own = current_versions(chapter)
     rules = effective_rules(baseline, own)
     decision = eligibility(rules, answers)

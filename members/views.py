@@ -193,18 +193,25 @@ def _name_signed_up_with(user) -> dict:
     return {"display_name": name[:80]} if name else {}
 
 
+def _join_refused(request: HttpRequest, chapter: Chapter, membership: Membership | None,
+                  refusal: services.JoinRefusal) -> HttpResponse:
+    """The join page for someone the service does not let ask: an unlisted chapter is a
+    404, a member or removed person sees where they stand, a closed chapter says so."""
+    if refusal == services.JoinRefusal.NOT_LISTED:
+        raise Http404
+    if refusal == services.JoinRefusal.NO_NEWCOMERS:
+        return render(request, "members/join.html", {"chapter": chapter, "closed": True})
+    return render(request, "members/join.html", {"chapter": chapter, "membership": membership})
+
+
 @login_required
 def join(request: HttpRequest, slug: str) -> HttpResponse:
     """Ask to join: only the questions the rules need, and the outcome at once."""
-    chapter = get_object_or_404(Chapter.objects.listed(), slug=slug)
+    chapter = get_object_or_404(Chapter, slug=slug)
     membership = Membership.objects.filter(chapter=chapter, user=request.user).first()
-    if membership and membership.status in (MembershipStatus.PENDING,
-                                            MembershipStatus.ACTIVE,
-                                            MembershipStatus.REMOVED):
-        return render(request, "members/join.html",
-                      {"chapter": chapter, "membership": membership})
-    if not chapter.takes_newcomers:
-        return render(request, "members/join.html", {"chapter": chapter, "closed": True})
+    refusal = services.join_refusal(chapter, membership)
+    if refusal is not None:
+        return _join_refused(request, chapter, membership, refusal)
     rules = services.chapter_rules(chapter)
     user = request.user
     ask_profile = not (user.display_name and user.work_kind)
@@ -228,6 +235,11 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
         outcome = services.request_to_join(chapter, user, form.answers())
     except services.TransitionError as error:
         messages.error(request, str(error))
+        return redirect("members:join", chapter.slug)
+    if outcome.refusal is not None:
+        # Things changed since the form was shown (a removal, a closure): the page says so.
+        if outcome.refusal.message:
+            messages.error(request, outcome.refusal.message)
         return redirect("members:join", chapter.slug)
     if outcome.membership is None:
         context.update(decision=outcome.decision, **_alternatives(chapter, form.answers()))
