@@ -12,16 +12,20 @@ from dataclasses import dataclass
 from enum import StrEnum
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.db.models import F, FloatField, Q, Value, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.log import record
 from audit.models import AuditAction
+from chapters.enums import NO_NEWCOMER_STATUSES, ChapterKind
+from chapters.geo import box_around, distance_expression
+from chapters.models import Chapter, PartnerOrganization
 from core.task_privacy import erase_task_rows
 
 from .emails import enqueue_email
@@ -34,10 +38,15 @@ from .models import (
     PolicyVersion,
     User,
 )
-from .rules import Decision, Rules, effective_rules, eligibility, loosenings, rules_of
-
-if TYPE_CHECKING:
-    from chapters.models import Chapter
+from .rules import (
+    Decision,
+    Rules,
+    effective_rules,
+    eligibility,
+    failed_rules,
+    loosenings,
+    rules_of,
+)
 
 POLICY_RULE_FIELDS = (
     "exclude_hire_fire",
@@ -211,6 +220,50 @@ def request_to_join(chapter: Chapter, user: User, answers: dict) -> JoinOutcome:
     if new_status == S.PENDING:
         schedule_digest(chapter)
     return JoinOutcome(decision, membership)
+
+
+# A refused person is offered chapters within reach: in the same country, or this close.
+ALTERNATIVES_KM = 500
+MAX_ALTERNATIVES = 5
+
+
+def alternatives(chapter: Chapter, answers: dict) -> dict:
+    """Where a person who does not fit this chapter may go instead: the nearest chapters
+    within reach whose current rules do not refuse these answers, with their distance, and
+    the online chapters that would take them. One query for the chapters, however many
+    the network has."""
+    failed = failed_rules(answers)
+    baseline = current_versions(chapter)[0]
+    baseline_rules = rules_of(baseline) if baseline else None
+    fits: list[Chapter] = []
+    if not (baseline_rules and any(rule.applies(baseline_rules) for rule in failed)):
+        candidates = Chapter.objects.listed().exclude(pk=chapter.pk).exclude(
+            status__in=NO_NEWCOMER_STATUSES).filter(policy__current_version__isnull=False)
+        for rule in failed:
+            candidates = candidates.exclude(
+                **{f"policy__current_version__{rule.field}": rule.on_when})
+        online = Q(kind=ChapterKind.ONLINE)
+        if chapter.latitude is not None and chapter.longitude is not None:
+            within = Q(kind=ChapterKind.LOCAL) & (
+                box_around(chapter.latitude, chapter.longitude, ALTERNATIVES_KM)
+                | (Q(country=chapter.country) if chapter.country else Q(pk__in=[])))
+            candidates = candidates.filter(online | within).annotate(
+                km=distance_expression(chapter.latitude, chapter.longitude))
+        else:
+            candidates = candidates.filter(online).annotate(km=Value(None, FloatField()))
+        # The nearest few of each kind, ranked in the database: no row per chapter here.
+        candidates = candidates.annotate(rank=Window(
+            RowNumber(), partition_by=[F("kind")], order_by=[F("km").asc(nulls_last=True),
+                                                             F("name").asc()]))
+        fits = list(candidates.filter(rank__lte=MAX_ALTERNATIVES).order_by("km", "name"))
+    local = [c for c in fits if c.kind == ChapterKind.LOCAL and (
+        c.km <= ALTERNATIVES_KM or (chapter.country and c.country == chapter.country))]
+    online_fits = sorted((c for c in fits if c.kind == ChapterKind.ONLINE),
+                         key=lambda c: (c.slug != "global", c.name))
+    partners = [p for p in PartnerOrganization.objects.all()
+                if chapter.country and chapter.country in (p.countries or [])]
+    return {"other_chapters": local, "global_chapter": online_fits[0] if online_fits else None,
+            "partners": partners}
 
 
 def _email_person(membership: Membership, template: str, **context) -> None:

@@ -11,8 +11,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, F, FloatField, Q, Value, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,9 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from chapters.enums import NO_NEWCOMER_STATUSES, ChapterKind
-from chapters.geo import box_around, distance_expression
-from chapters.models import Chapter, PartnerOrganization
+from chapters.models import Chapter
 
 from . import services
 from .enums import MembershipRole, MembershipStatus, WorkKind
@@ -48,7 +45,7 @@ from .permissions import (
     may_manage_members,
     may_see_member_counts,
 )
-from .rules import describe, eligibility, failed_rules, rules_of
+from .rules import describe, eligibility, rules_of
 
 PAGE_SIZE = 25
 # A graduated or closed chapter takes no new members; its page points elsewhere.
@@ -139,50 +136,6 @@ def _ids(values: list[str]) -> list[int]:
 # ---------------------------------------------------------------------------------------
 
 
-# A refused person is offered chapters within reach: in the same country, or this close.
-ALTERNATIVES_KM = 500
-MAX_ALTERNATIVES = 5
-
-
-def _alternatives(chapter: Chapter, answers: dict) -> dict:
-    """Where a person who does not fit this chapter may go instead: the nearest chapters
-    within reach whose current rules do not refuse these answers, with their distance, and
-    the online chapters that would take them. One query for the chapters, however many
-    the network has."""
-    failed = failed_rules(answers)
-    baseline = services.current_versions(chapter)[0]
-    baseline_rules = rules_of(baseline) if baseline else None
-    fits: list[Chapter] = []
-    if not (baseline_rules and any(rule.applies(baseline_rules) for rule in failed)):
-        candidates = Chapter.objects.listed().exclude(pk=chapter.pk).exclude(
-            status__in=NO_NEWCOMER_STATUSES).filter(policy__current_version__isnull=False)
-        for rule in failed:
-            candidates = candidates.exclude(
-                **{f"policy__current_version__{rule.field}": rule.on_when})
-        online = Q(kind=ChapterKind.ONLINE)
-        if chapter.latitude is not None and chapter.longitude is not None:
-            within = Q(kind=ChapterKind.LOCAL) & (
-                box_around(chapter.latitude, chapter.longitude, ALTERNATIVES_KM)
-                | (Q(country=chapter.country) if chapter.country else Q(pk__in=[])))
-            candidates = candidates.filter(online | within).annotate(
-                km=distance_expression(chapter.latitude, chapter.longitude))
-        else:
-            candidates = candidates.filter(online).annotate(km=Value(None, FloatField()))
-        # The nearest few of each kind, ranked in the database: no row per chapter here.
-        candidates = candidates.annotate(rank=Window(
-            RowNumber(), partition_by=[F("kind")], order_by=[F("km").asc(nulls_last=True),
-                                                             F("name").asc()]))
-        fits = list(candidates.filter(rank__lte=MAX_ALTERNATIVES).order_by("km", "name"))
-    local = [c for c in fits if c.kind == ChapterKind.LOCAL and (
-        c.km <= ALTERNATIVES_KM or (chapter.country and c.country == chapter.country))]
-    online_fits = sorted((c for c in fits if c.kind == ChapterKind.ONLINE),
-                         key=lambda c: (c.slug != "global", c.name))
-    partners = [p for p in PartnerOrganization.objects.all()
-                if chapter.country and chapter.country in (p.countries or [])]
-    return {"other_chapters": local, "global_chapter": online_fits[0] if online_fits else None,
-            "partners": partners}
-
-
 def _name_signed_up_with(user) -> dict:
     """A person without a display name who signed up for a session under a name: that
     name, offered (editable) where the join form asks for one."""
@@ -242,7 +195,7 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
             messages.error(request, outcome.refusal.message)
         return redirect("members:join", chapter.slug)
     if outcome.membership is None:
-        context.update(decision=outcome.decision, **_alternatives(chapter, form.answers()))
+        context.update(decision=outcome.decision, **services.alternatives(chapter, form.answers()))
         return render(request, "members/join.html", context)
     return redirect("members:join", chapter.slug)
 
