@@ -14,6 +14,7 @@ from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.log import record
 from audit.models import AuditAction
@@ -111,8 +112,23 @@ def _email(registration: Registration, template: str, *, private: bool = False,
 # -- Sessions --------------------------------------------------------------------------------
 
 
+class NoNewSessions(TransitionError):
+    """A graduated or closed chapter schedules no new sessions; the message is safe to show."""
+
+    def __init__(self) -> None:
+        super().__init__(_("This chapter has graduated or closed: it schedules no new "
+                           "sessions."))
+
+
+def check_may_schedule(chapter) -> None:
+    """Refuse (NoNewSessions) a new session for a chapter that takes no newcomers."""
+    if not chapter.takes_newcomers:
+        raise NoNewSessions
+
+
 def create_session(chapter, *, actor, **fields) -> OnboardingSession:
-    """Schedule a session for a chapter."""
+    """Schedule a session for a chapter that still takes newcomers (NoNewSessions if not)."""
+    check_may_schedule(chapter)
     with transaction.atomic():
         session = OnboardingSession.objects.create(chapter=chapter, created_by=actor, **fields)
         record(actor, AuditAction.SESSION_CHANGED, session, chapter=chapter,
