@@ -23,7 +23,6 @@ from members.emails import enqueue_email
 from twc.i18n import supported
 
 from .models import (
-    PLACE_HOLDING,
     OnboardingSession,
     Registration,
     SessionStatus,
@@ -271,8 +270,7 @@ def register(session: OnboardingSession, *, name: str, email: str, user=None,
 def _confirm_locked(registration: Registration, session: OnboardingSession,
                     now: dt.datetime) -> Registration:
     """With the session row locked: confirmed if a place is left, waitlisted otherwise."""
-    taken = session.registrations.filter(status__in=PLACE_HOLDING).count()
-    new = S.CONFIRMED if taken < session.capacity else S.WAITLISTED
+    new = S.CONFIRMED if session.places_taken() < session.capacity else S.WAITLISTED
     _check(registration, new)
     registration.status = new
     registration.email_confirmed = True
@@ -379,8 +377,7 @@ def promote_next(session: OnboardingSession, *, now: dt.datetime | None = None
                  ) -> Registration | None:
     """Give free places to waitlisted people, first confirmed first. Caller holds the lock."""
     now = now or timezone.now()
-    taken = session.registrations.filter(status__in=PLACE_HOLDING).count()
-    free = session.capacity - taken
+    free = session.capacity - session.places_taken()
     promoted = None
     if free <= 0:
         return None

@@ -35,7 +35,7 @@ from .forms import (
     SessionForm,
 )
 from .funnel import funnel
-from .models import PLACE_HOLDING, OnboardingSession, Registration, RegistrationStatus
+from .models import OnboardingSession, Registration, RegistrationStatus
 from .qr import qr_svg
 from .times import annotate_times, format_local, viewer_zone
 
@@ -405,8 +405,7 @@ def _managed_chapter(request, slug: str) -> Chapter:
 def manage(request: HttpRequest, slug: str) -> HttpResponse:
     """The chapter's sessions, with sign-up numbers, for its organizers."""
     chapter = _managed_chapter(request, slug)
-    sessions = chapter.onboarding_sessions.select_related("chapter").annotate(
-        taken=Count("registrations", filter=Q(registrations__status__in=PLACE_HOLDING)),
+    sessions = chapter.onboarding_sessions.select_related("chapter").with_taken().annotate(
         waitlisted=Count("registrations", filter=Q(registrations__status="waitlisted")),
     ).order_by("-starts_at")
     page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
