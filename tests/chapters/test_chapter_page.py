@@ -62,11 +62,3 @@ def test_a_graduated_or_closed_chapter_offers_no_sign_up(status, chapter_a, clie
     count = OnboardingSession.objects.count()
     response = as_user(alice).post(reverse("onboarding:create", args=[chapter_a.slug]), {})
     assert response.status_code == 302 and OnboardingSession.objects.count() == count
-
-
-@pytest.mark.parametrize("name", ["Map", "Near", "Partners"])
-def test_a_launched_chapter_never_takes_a_directory_path_as_its_slug(name):
-    from cdp.services import chapter_slug
-
-    slug = chapter_slug(name)
-    assert slug == f"{name.lower()}-2"

@@ -21,12 +21,12 @@ def sign_in_by_code(email: str) -> Client:
     """A browser that signs in the way people do: an emailed code."""
     from django.core import mail
 
-    from tests.test_foundation import _code_from
+    from tests.login_codes import code_from
 
     client = Client()
     client.post(reverse("account_request_login_code"), {"email": email})
     response = client.post(reverse("account_confirm_login_code"),
-                           {"code": _code_from(mail.outbox[-1])})
+                           {"code": code_from(mail.outbox[-1])})
     assert response.status_code == 302
     return client
 
