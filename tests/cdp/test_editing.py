@@ -8,7 +8,7 @@ from cdp import services
 from cdp.enums import ApplicationState as S
 from cdp.enums import EventKind
 from cdp.models import ApplicationEvent
-from tests.cdp.factories import make_application
+from tests.factories import make_application
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from members.services import adopt_policy_version
 from onboarding import services as onboarding_services
 from onboarding.models import OnboardingSession
 from tests.factories import make_chapter, make_membership
-from tests.onboarding.factories import make_registration, make_session
+from tests.factories import make_registration, make_session
 
 pytestmark = pytest.mark.django_db
 

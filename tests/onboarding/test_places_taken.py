@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from onboarding.models import OnboardingSession, RegistrationStatus
-from tests.onboarding.factories import make_registration
+from tests.factories import make_registration
 
 HOLDING = [RegistrationStatus.CONFIRMED, RegistrationStatus.ATTENDED,
            RegistrationStatus.NO_SHOW]

@@ -102,7 +102,7 @@ def everything_but_mfa(chapter_a):
 def objects(everything_but_mfa, chapter_a):
     """What a predicate is asked about, by the annotation of its parameter: chapter A, and an
     in-program application coached by the same person."""
-    from tests.cdp.factories import make_application
+    from tests.factories import make_application
 
     application = make_application(state="in_program", coach=everything_but_mfa)
     return {"Chapter": chapter_a, "Chapter | None": chapter_a, "Application": application,
