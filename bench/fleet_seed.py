@@ -37,7 +37,7 @@ def main(chapters: int, joiners: int) -> dict:
     from django.utils import timezone
 
     from tests.factories import make_chapter, make_organizer, make_policy, make_user
-    from tests.onboarding.factories import make_session
+    from tests.factories import make_session
 
     make_policy(None, exclude_owners_executives_investors=True)
     out: dict = {"chapters": [], "joiners": []}

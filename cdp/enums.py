@@ -12,4 +12,12 @@ class ApplicationState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+class EventKind(models.TextChoices):
+    """What one step of an application's history did."""
+
+    STATE = "state", _("Application changed state")
+    COACH = "coach", _("Coach assigned")
+    EDIT = "edit", _("Application edited")
+
+
 FINAL_STATES = (ApplicationState.LAUNCHED, ApplicationState.DECLINED, ApplicationState.WITHDRAWN)

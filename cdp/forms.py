@@ -31,9 +31,7 @@ RULE_FIELDS_FIXED_BY = {
 
 def network_fixed_rules() -> dict[str, bool]:
     """The application's rule fields the network baseline decides, with their value."""
-    policy = (MembershipPolicy.objects.filter(is_network_baseline=True)
-              .select_related("current_version").first())
-    version = policy.current_version if policy else None
+    version = MembershipPolicy.objects.current_versions([]).get(None)
     if version is None:
         return {}
     return {name: value for name, value in RULE_FIELDS_FIXED_BY.items()

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from chapters.enums import ChapterKind
 from chapters.validators import validate_chapter_name
 
-from .enums import ApplicationState
+from .enums import ApplicationState, EventKind
 from .uploads import validate_resource_file
 
 
@@ -152,6 +152,8 @@ class ApplicationEvent(models.Model):
                                   blank=True)
     to_state = models.CharField(_("to"), max_length=20, choices=ApplicationState.choices)
     note = models.TextField(_("why"), blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=EventKind.choices,
+                            default=EventKind.STATE)
     # A step that assigned a coach keeps the state (from_state == to_state) and names her
     # here; the name goes when her account does, the step stays.
     coach = models.ForeignKey(

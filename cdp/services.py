@@ -28,7 +28,7 @@ from members.services import POLICY_RULE_FIELDS, add_organizer, adopt_policy_ver
 from twc.i18n import language_for
 
 from . import signals
-from .enums import FINAL_STATES
+from .enums import FINAL_STATES, EventKind
 from .enums import ApplicationState as S
 from .models import (
     Application,
@@ -369,7 +369,7 @@ def assign_coach(application: Application, coach: User, *, actor: User) -> Appli
     locked.coach = coach
     _touch(locked, "coach")
     ApplicationEvent.objects.create(application=locked, actor=actor, from_state=locked.state,
-                                    to_state=locked.state, coach=coach)
+                                    to_state=locked.state, coach=coach, kind=EventKind.COACH)
     record(actor, AuditAction.APPLICATION_COACH_ASSIGNED, locked, summary=str(coach))
     enqueue_email(coach.email, "cdp/coach_assigned", {
         "name": str(coach), "proposed_name": locked.proposed_name,
@@ -434,6 +434,31 @@ def verify(application: Application, milestone: Milestone, *, actor: User) -> Mi
     record(actor, AuditAction.MILESTONE_VERIFIED, progress,
            summary=f"{locked.proposed_name}: {milestone.title}")
     return progress
+
+
+# What only transitions, the coach's assignment and the launch change: never an edit.
+NOT_EDITABLE = frozenset({"id", "state", "coach", "chapter", "revives", "created_at",
+                          "state_changed_at", "last_activity_at"})
+
+
+@transaction.atomic
+def edit_application(application: Application, *, actor: User, **fields) -> Application:
+    """The applicants' edit of their application, while changes are requested: saved with
+    a step in its history and an audit entry naming the fields that changed."""
+    if set(fields) & NOT_EDITABLE:
+        raise ValueError(f"Not editable: {sorted(set(fields) & NOT_EDITABLE)}")
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.state != S.CHANGES_REQUESTED:
+        raise TransitionRefused(_("You may not make this change."))
+    changed = sorted(name for name, value in fields.items() if getattr(locked, name) != value)
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    _touch(locked, *fields)
+    ApplicationEvent.objects.create(application=locked, actor=actor, from_state=locked.state,
+                                    to_state=locked.state, kind=EventKind.EDIT)
+    record(actor, AuditAction.APPLICATION_TRANSITION, locked,
+           summary=f"edited: {', '.join(changed)}"[:300], fields=changed)
+    return locked
 
 
 @transaction.atomic

@@ -196,10 +196,11 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                            initial={"place": application.place_id})
     if request.method == "POST":
         if form.is_valid() and not form.needs_place_choice:
-            for name, value in form.application_fields().items():
-                setattr(application, name, value)
-            application.last_activity_at = timezone.now()
-            application.save()
+            try:
+                services.edit_application(application, actor=request.user,
+                                          **form.application_fields())
+            except services.TransitionRefused as error:
+                return _refused(request, application, error)
             messages.success(request, _("Saved. Resubmit it when you are ready."))
             return redirect("cdp:detail", pk=application.pk)
         status = 200 if form.is_valid() else 400

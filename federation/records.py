@@ -12,7 +12,6 @@ import json
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone, translation
 
 from chapters.models import Chapter, DataVersion
@@ -58,12 +57,7 @@ def record(chapter: Chapter, who_may_join: list[str], updated) -> dict:
 
 def current_records() -> dict[int, dict]:
     """Every listed chapter's record, in three queries whatever the size of the network."""
-    policies = {
-        policy.chapter_id: policy.current_version
-        for policy in MembershipPolicy.objects.filter(
-            Q(is_network_baseline=True) | Q(chapter__isnull=False)
-        ).select_related("current_version")
-    }
+    policies = MembershipPolicy.objects.current_versions()
     baseline = policies.get(None)
     records = {}
     # Rules are published in the network's own language: peers show them as given.

@@ -9,19 +9,23 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from enum import StrEnum
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, FloatField, Q, Value, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.log import record
 from audit.models import AuditAction
+from chapters.enums import NO_NEWCOMER_STATUSES, ChapterKind
+from chapters.geo import box_around, distance_expression
+from chapters.models import Chapter, PartnerOrganization
 from core.task_privacy import erase_task_rows
 
 from .emails import enqueue_email
@@ -34,10 +38,15 @@ from .models import (
     PolicyVersion,
     User,
 )
-from .rules import Decision, Rules, effective_rules, eligibility, loosenings, rules_of
-
-if TYPE_CHECKING:
-    from chapters.models import Chapter
+from .rules import (
+    Decision,
+    Rules,
+    effective_rules,
+    eligibility,
+    failed_rules,
+    loosenings,
+    rules_of,
+)
 
 POLICY_RULE_FIELDS = (
     "exclude_hire_fire",
@@ -73,14 +82,11 @@ def adopt_policy_version(chapter: Chapter | None, *, actor: User | None, note: s
 @transaction.atomic
 def add_organizer(chapter: Chapter, user: User, *, actor: User | None) -> Membership:
     """Make `user` an active organizer of `chapter` (creating the membership if needed)."""
-    policy_version = (
-        MembershipPolicy.objects.filter(chapter=chapter)
-        .values_list("current_version", flat=True).first()
-    )
+    _baseline, policy_version = current_versions(chapter)
     membership, _ = Membership.objects.select_for_update().get_or_create(
         user=user, chapter=chapter,
         defaults={"status": MembershipStatus.ACTIVE, "role": MembershipRole.ORGANIZER,
-                  "policy_version_id": policy_version, "decided_at": timezone.now(),
+                  "policy_version": policy_version, "decided_at": timezone.now(),
                   "decided_by": actor},
     )
     if (membership.status, membership.role) != (MembershipStatus.ACTIVE,
@@ -125,15 +131,12 @@ def _check(current: str | None, new: str, by: str) -> None:
         raise TransitionError(_("This request or membership has changed; reload the page."))
 
 
-def current_versions(chapter: Chapter) -> tuple[PolicyVersion | None, PolicyVersion | None]:
-    """The baseline's and the chapter's current policy versions."""
-    versions = {
-        policy.chapter_id: policy.current_version
-        for policy in MembershipPolicy.objects.filter(
-            Q(is_network_baseline=True) | Q(chapter=chapter)
-        ).select_related("current_version")
-    }
-    return versions.get(None), versions.get(chapter.pk)
+def current_versions(chapter: Chapter | None) -> tuple[PolicyVersion | None,
+                                                     PolicyVersion | None]:
+    """The baseline's and the chapter's current policy versions (the baseline's alone for
+    chapter=None)."""
+    versions = MembershipPolicy.objects.current_versions([chapter] if chapter else [])
+    return versions.get(None), versions.get(chapter.pk) if chapter else None
 
 
 def chapter_rules(chapter: Chapter) -> Rules:
@@ -141,27 +144,60 @@ def chapter_rules(chapter: Chapter) -> Rules:
     return effective_rules(baseline, own)
 
 
+class JoinRefusal(StrEnum):
+    """Why a person may not ask to join a chapter now, whatever they would answer."""
+
+    NOT_LISTED = "not_listed"  # not in the directory: there is no such chapter for them
+    ASKED = "asked"  # their request is pending or they are a member: asking changes nothing
+    REMOVED = "removed"  # an organizer removed them: they cannot rejoin on their own
+    NO_NEWCOMERS = "no_newcomers"  # the chapter graduated or closed
+
+    @property
+    def message(self) -> str:
+        return {
+            JoinRefusal.REMOVED: _("An organizer removed you from this chapter; please "
+                                   "contact the chapter to talk about it."),
+            JoinRefusal.NO_NEWCOMERS: _("This chapter no longer takes new members."),
+        }.get(self, "")
+
+
+def join_refusal(chapter: Chapter, membership: Membership | None) -> JoinRefusal | None:
+    """Why the person with this membership of the chapter (None: none yet) may not ask to
+    join it, or None when they may: every admission check before the questions."""
+    if not chapter.is_listed:
+        return JoinRefusal.NOT_LISTED
+    if membership and membership.status in (S.PENDING, S.ACTIVE):
+        return JoinRefusal.ASKED
+    if membership and membership.status == S.REMOVED:
+        return JoinRefusal.REMOVED
+    if not chapter.takes_newcomers:
+        return JoinRefusal.NO_NEWCOMERS
+    return None
+
+
 @dataclass
 class JoinOutcome:
-    decision: Decision
+    decision: Decision | None
     membership: Membership | None
+    refusal: JoinRefusal | None = None
 
 
 @transaction.atomic
 def request_to_join(chapter: Chapter, user: User, answers: dict) -> JoinOutcome:
     """Judge a request to join under the current rules and record it.
 
-    Asking again while pending or active changes nothing; a declined person or one who left
-    gets a new decision; a removed person cannot rejoin on their own. A person who is not
-    eligible leaves no record: we keep the least data.
+    Asking again while pending or active changes nothing (the outcome is the membership
+    they have); a declined person or one who left gets a new decision; a removed person, a
+    chapter that takes no newcomers or one not listed is a refusal with no decision. A
+    person who is not eligible leaves no record: we keep the least data.
     """
     existing = (Membership.objects.select_for_update()
                 .filter(chapter=chapter, user=user).first())
-    if existing and existing.status in (S.PENDING, S.ACTIVE):
+    refusal = join_refusal(chapter, existing)
+    if refusal == JoinRefusal.ASKED:
         return JoinOutcome(Decision(eligible=True), existing)
-    if existing and existing.status == S.REMOVED:
-        raise TransitionError(_("An organizer removed you from this chapter; please contact "
-                                "the chapter to talk about it."))
+    if refusal is not None:
+        return JoinOutcome(None, existing, refusal)
     baseline, own = current_versions(chapter)
     rules = effective_rules(baseline, own)
     decision = eligibility(rules, answers)
@@ -184,6 +220,50 @@ def request_to_join(chapter: Chapter, user: User, answers: dict) -> JoinOutcome:
     if new_status == S.PENDING:
         schedule_digest(chapter)
     return JoinOutcome(decision, membership)
+
+
+# A refused person is offered chapters within reach: in the same country, or this close.
+ALTERNATIVES_KM = 500
+MAX_ALTERNATIVES = 5
+
+
+def alternatives(chapter: Chapter, answers: dict) -> dict:
+    """Where a person who does not fit this chapter may go instead: the nearest chapters
+    within reach whose current rules do not refuse these answers, with their distance, and
+    the online chapters that would take them. One query for the chapters, however many
+    the network has."""
+    failed = failed_rules(answers)
+    baseline = current_versions(chapter)[0]
+    baseline_rules = rules_of(baseline) if baseline else None
+    fits: list[Chapter] = []
+    if not (baseline_rules and any(rule.applies(baseline_rules) for rule in failed)):
+        candidates = Chapter.objects.listed().exclude(pk=chapter.pk).exclude(
+            status__in=NO_NEWCOMER_STATUSES).filter(policy__current_version__isnull=False)
+        for rule in failed:
+            candidates = candidates.exclude(
+                **{f"policy__current_version__{rule.field}": rule.on_when})
+        online = Q(kind=ChapterKind.ONLINE)
+        if chapter.latitude is not None and chapter.longitude is not None:
+            within = Q(kind=ChapterKind.LOCAL) & (
+                box_around(chapter.latitude, chapter.longitude, ALTERNATIVES_KM)
+                | (Q(country=chapter.country) if chapter.country else Q(pk__in=[])))
+            candidates = candidates.filter(online | within).annotate(
+                km=distance_expression(chapter.latitude, chapter.longitude))
+        else:
+            candidates = candidates.filter(online).annotate(km=Value(None, FloatField()))
+        # The nearest few of each kind, ranked in the database: no row per chapter here.
+        candidates = candidates.annotate(rank=Window(
+            RowNumber(), partition_by=[F("kind")], order_by=[F("km").asc(nulls_last=True),
+                                                             F("name").asc()]))
+        fits = list(candidates.filter(rank__lte=MAX_ALTERNATIVES).order_by("km", "name"))
+    local = [c for c in fits if c.kind == ChapterKind.LOCAL and (
+        c.km <= ALTERNATIVES_KM or (chapter.country and c.country == chapter.country))]
+    online_fits = sorted((c for c in fits if c.kind == ChapterKind.ONLINE),
+                         key=lambda c: (c.slug != "global", c.name))
+    partners = [p for p in PartnerOrganization.objects.all()
+                if chapter.country and chapter.country in (p.countries or [])]
+    return {"other_chapters": local, "global_chapter": online_fits[0] if online_fits else None,
+            "partners": partners}
 
 
 def _email_person(membership: Membership, template: str, **context) -> None:

@@ -11,8 +11,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, F, FloatField, Q, Value, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,9 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from chapters.enums import NO_NEWCOMER_STATUSES, ChapterKind
-from chapters.geo import box_around, distance_expression
-from chapters.models import Chapter, PartnerOrganization
+from chapters.models import Chapter
 
 from . import services
 from .enums import MembershipRole, MembershipStatus, WorkKind
@@ -37,7 +34,7 @@ from .forms import (
     RemoveForm,
     policy_initial,
 )
-from .models import Membership, MembershipPolicy
+from .models import Membership
 from .permissions import (
     has_mfa,
     is_coach,
@@ -48,7 +45,7 @@ from .permissions import (
     may_manage_members,
     may_see_member_counts,
 )
-from .rules import describe, eligibility, failed_rules, rules_of
+from .rules import describe, eligibility, rules_of
 
 PAGE_SIZE = 25
 # A graduated or closed chapter takes no new members; its page points elsewhere.
@@ -139,50 +136,6 @@ def _ids(values: list[str]) -> list[int]:
 # ---------------------------------------------------------------------------------------
 
 
-# A refused person is offered chapters within reach: in the same country, or this close.
-ALTERNATIVES_KM = 500
-MAX_ALTERNATIVES = 5
-
-
-def _alternatives(chapter: Chapter, answers: dict) -> dict:
-    """Where a person who does not fit this chapter may go instead: the nearest chapters
-    within reach whose current rules do not refuse these answers, with their distance, and
-    the online chapters that would take them. One query for the chapters, however many
-    the network has."""
-    failed = failed_rules(answers)
-    baseline = services.current_versions(chapter)[0]
-    baseline_rules = rules_of(baseline) if baseline else None
-    fits: list[Chapter] = []
-    if not (baseline_rules and any(rule.applies(baseline_rules) for rule in failed)):
-        candidates = Chapter.objects.listed().exclude(pk=chapter.pk).exclude(
-            status__in=NO_NEWCOMER_STATUSES).filter(policy__current_version__isnull=False)
-        for rule in failed:
-            candidates = candidates.exclude(
-                **{f"policy__current_version__{rule.field}": rule.on_when})
-        online = Q(kind=ChapterKind.ONLINE)
-        if chapter.latitude is not None and chapter.longitude is not None:
-            within = Q(kind=ChapterKind.LOCAL) & (
-                box_around(chapter.latitude, chapter.longitude, ALTERNATIVES_KM)
-                | (Q(country=chapter.country) if chapter.country else Q(pk__in=[])))
-            candidates = candidates.filter(online | within).annotate(
-                km=distance_expression(chapter.latitude, chapter.longitude))
-        else:
-            candidates = candidates.filter(online).annotate(km=Value(None, FloatField()))
-        # The nearest few of each kind, ranked in the database: no row per chapter here.
-        candidates = candidates.annotate(rank=Window(
-            RowNumber(), partition_by=[F("kind")], order_by=[F("km").asc(nulls_last=True),
-                                                             F("name").asc()]))
-        fits = list(candidates.filter(rank__lte=MAX_ALTERNATIVES).order_by("km", "name"))
-    local = [c for c in fits if c.kind == ChapterKind.LOCAL and (
-        c.km <= ALTERNATIVES_KM or (chapter.country and c.country == chapter.country))]
-    online_fits = sorted((c for c in fits if c.kind == ChapterKind.ONLINE),
-                         key=lambda c: (c.slug != "global", c.name))
-    partners = [p for p in PartnerOrganization.objects.all()
-                if chapter.country and chapter.country in (p.countries or [])]
-    return {"other_chapters": local, "global_chapter": online_fits[0] if online_fits else None,
-            "partners": partners}
-
-
 def _name_signed_up_with(user) -> dict:
     """A person without a display name who signed up for a session under a name: that
     name, offered (editable) where the join form asks for one."""
@@ -193,18 +146,25 @@ def _name_signed_up_with(user) -> dict:
     return {"display_name": name[:80]} if name else {}
 
 
+def _join_refused(request: HttpRequest, chapter: Chapter, membership: Membership | None,
+                  refusal: services.JoinRefusal) -> HttpResponse:
+    """The join page for someone the service does not let ask: an unlisted chapter is a
+    404, a member or removed person sees where they stand, a closed chapter says so."""
+    if refusal == services.JoinRefusal.NOT_LISTED:
+        raise Http404
+    if refusal == services.JoinRefusal.NO_NEWCOMERS:
+        return render(request, "members/join.html", {"chapter": chapter, "closed": True})
+    return render(request, "members/join.html", {"chapter": chapter, "membership": membership})
+
+
 @login_required
 def join(request: HttpRequest, slug: str) -> HttpResponse:
     """Ask to join: only the questions the rules need, and the outcome at once."""
-    chapter = get_object_or_404(Chapter.objects.listed(), slug=slug)
+    chapter = get_object_or_404(Chapter, slug=slug)
     membership = Membership.objects.filter(chapter=chapter, user=request.user).first()
-    if membership and membership.status in (MembershipStatus.PENDING,
-                                            MembershipStatus.ACTIVE,
-                                            MembershipStatus.REMOVED):
-        return render(request, "members/join.html",
-                      {"chapter": chapter, "membership": membership})
-    if not chapter.takes_newcomers:
-        return render(request, "members/join.html", {"chapter": chapter, "closed": True})
+    refusal = services.join_refusal(chapter, membership)
+    if refusal is not None:
+        return _join_refused(request, chapter, membership, refusal)
     rules = services.chapter_rules(chapter)
     user = request.user
     ask_profile = not (user.display_name and user.work_kind)
@@ -229,8 +189,13 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
     except services.TransitionError as error:
         messages.error(request, str(error))
         return redirect("members:join", chapter.slug)
+    if outcome.refusal is not None:
+        # Things changed since the form was shown (a removal, a closure): the page says so.
+        if outcome.refusal.message:
+            messages.error(request, outcome.refusal.message)
+        return redirect("members:join", chapter.slug)
     if outcome.membership is None:
-        context.update(decision=outcome.decision, **_alternatives(chapter, form.answers()))
+        context.update(decision=outcome.decision, **services.alternatives(chapter, form.answers()))
         return render(request, "members/join.html", context)
     return redirect("members:join", chapter.slug)
 
@@ -474,12 +439,9 @@ def counts(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _edit_policy(request: HttpRequest, chapter: Chapter | None) -> HttpResponse:
     """Edit a chapter's rules (never below the baseline), or the baseline (chapter=None)."""
-    if chapter is None:
-        policy = MembershipPolicy.objects.filter(is_network_baseline=True).select_related(
-            "current_version").first()
-        baseline_version, own = None, policy.current_version if policy else None
-    else:
-        baseline_version, own = services.current_versions(chapter)
+    baseline_version, own = services.current_versions(chapter)
+    if chapter is None:  # the baseline is the policy edited here, with none above it
+        baseline_version, own = None, baseline_version
     baseline = rules_of(baseline_version) if baseline_version else None
     form = PolicyForm(request.POST or None, baseline=baseline, initial=policy_initial(own))
     context = {"chapter": chapter, "form": form, "current": own}

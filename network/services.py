@@ -160,17 +160,14 @@ def review_inactive_chapter(flag: InactiveChapterFlag, outcome: str, *, actor: U
 
 def revival_fields(chapter: Chapter) -> dict:
     """The application fields a revival takes from the old chapter and its current rules."""
-    from members.models import MembershipPolicy
-    from members.services import POLICY_RULE_FIELDS
+    from members.services import POLICY_RULE_FIELDS, current_versions
 
     fields = {"proposed_name": chapter.name, "kind": chapter.kind, "city": chapter.city,
               "country": chapter.country, "place": chapter.place,
               "languages": list(chapter.languages or []), "revives": chapter}
-    policy = (MembershipPolicy.objects.filter(chapter=chapter)
-              .select_related("current_version").first())
-    if policy and policy.current_version:
-        fields.update({name: getattr(policy.current_version, name)
-                       for name in POLICY_RULE_FIELDS})
+    _baseline, own = current_versions(chapter)
+    if own is not None:
+        fields.update({name: getattr(own, name) for name in POLICY_RULE_FIELDS})
     return fields
 
 

@@ -60,8 +60,7 @@ class SessionQuerySet(models.QuerySet):
         registrations, so a page costs the same however many sessions exist.
         """
         held = (
-            Registration.objects.filter(session=models.OuterRef("pk"),
-                                        status__in=PLACE_HOLDING)
+            Registration.objects.holding_places().filter(session=models.OuterRef("pk"))
             .order_by().values("session").annotate(n=models.Count("pk")).values("n")
         )
         return self.annotate(
@@ -148,12 +147,24 @@ class OnboardingSession(models.Model):
         return (not self.is_cancelled and self.chapter.takes_newcomers
                 and (now or timezone.now()) < self.closes_at)
 
+    def places_taken(self) -> int:
+        """The places held now, counted afresh (never an annotation read earlier): what a
+        transition holding the session's lock decides on."""
+        return self.registrations.holding_places().count()
+
     @property
     def places_left(self) -> int:
         taken = getattr(self, "taken", None)
         if taken is None:
-            taken = self.registrations.filter(status__in=PLACE_HOLDING).count()
+            taken = self.places_taken()
         return max(self.capacity - taken, 0)
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def holding_places(self):
+        """The registrations that hold one of their session's places: every count of the
+        places taken starts here (`places_taken()`, `with_taken()`)."""
+        return self.filter(status__in=PLACE_HOLDING)
 
 
 class Registration(models.Model):
@@ -186,6 +197,8 @@ class Registration(models.Model):
     )
     followed_up_at = models.DateTimeField(_("followed up at"), null=True, blank=True)
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RegistrationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("registration")

@@ -14,6 +14,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.log import record
 from audit.models import AuditAction
@@ -22,7 +23,6 @@ from members.emails import enqueue_email
 from twc.i18n import supported
 
 from .models import (
-    PLACE_HOLDING,
     OnboardingSession,
     Registration,
     SessionStatus,
@@ -111,8 +111,23 @@ def _email(registration: Registration, template: str, *, private: bool = False,
 # -- Sessions --------------------------------------------------------------------------------
 
 
+class NoNewSessions(TransitionError):
+    """A graduated or closed chapter schedules no new sessions; the message is safe to show."""
+
+    def __init__(self) -> None:
+        super().__init__(_("This chapter has graduated or closed: it schedules no new "
+                           "sessions."))
+
+
+def check_may_schedule(chapter) -> None:
+    """Refuse (NoNewSessions) a new session for a chapter that takes no newcomers."""
+    if not chapter.takes_newcomers:
+        raise NoNewSessions
+
+
 def create_session(chapter, *, actor, **fields) -> OnboardingSession:
-    """Schedule a session for a chapter."""
+    """Schedule a session for a chapter that still takes newcomers (NoNewSessions if not)."""
+    check_may_schedule(chapter)
     with transaction.atomic():
         session = OnboardingSession.objects.create(chapter=chapter, created_by=actor, **fields)
         record(actor, AuditAction.SESSION_CHANGED, session, chapter=chapter,
@@ -271,8 +286,7 @@ def forget_unconfirmed(now: dt.datetime | None = None) -> int:
 def _confirm_locked(registration: Registration, session: OnboardingSession,
                     now: dt.datetime) -> Registration:
     """With the session row locked: confirmed if a place is left, waitlisted otherwise."""
-    taken = session.registrations.filter(status__in=PLACE_HOLDING).count()
-    new = S.CONFIRMED if taken < session.capacity else S.WAITLISTED
+    new = S.CONFIRMED if session.places_taken() < session.capacity else S.WAITLISTED
     _check(registration, new)
     registration.status = new
     registration.email_confirmed = True
@@ -384,8 +398,7 @@ def promote_next(session: OnboardingSession, *, now: dt.datetime | None = None
                  ) -> Registration | None:
     """Give free places to waitlisted people, first confirmed first. Caller holds the lock."""
     now = now or timezone.now()
-    taken = session.registrations.filter(status__in=PLACE_HOLDING).count()
-    free = session.capacity - taken
+    free = session.capacity - session.places_taken()
     promoted = None
     if free <= 0:
         return None

@@ -36,7 +36,7 @@ from .forms import (
     SessionForm,
 )
 from .funnel import funnel
-from .models import PLACE_HOLDING, OnboardingSession, Registration, RegistrationStatus
+from .models import OnboardingSession, Registration, RegistrationStatus
 from .qr import qr_svg
 from .times import annotate_times, format_local, viewer_zone
 
@@ -419,8 +419,7 @@ def _managed_chapter(request, slug: str) -> Chapter:
 def manage(request: HttpRequest, slug: str) -> HttpResponse:
     """The chapter's sessions, with sign-up numbers, for its organizers."""
     chapter = _managed_chapter(request, slug)
-    sessions = chapter.onboarding_sessions.select_related("chapter").annotate(
-        taken=Count("registrations", filter=Q(registrations__status__in=PLACE_HOLDING)),
+    sessions = chapter.onboarding_sessions.select_related("chapter").with_taken().annotate(
         waitlisted=Count("registrations", filter=Q(registrations__status="waitlisted")),
     ).order_by("-starts_at")
     page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -431,21 +430,21 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def session_create(request: HttpRequest, slug: str) -> HttpResponse:
     chapter = _managed_chapter(request, slug)
-    if not chapter.takes_newcomers:
-        messages.error(request, _("This chapter has graduated or closed: it schedules no "
-                                  "new sessions."))
-        return redirect("onboarding:manage", chapter.slug)
-    usual = services.usual_session(chapter)
-    form = SessionForm(request.POST or None, chapter=chapter, initial=usual["initial"],
-                       usual_length=usual["length"])
-    if request.method == "POST":
-        if form.is_valid():
+    try:
+        # The form is not offered where the service would refuse the session it makes.
+        services.check_may_schedule(chapter)
+        usual = services.usual_session(chapter)
+        form = SessionForm(request.POST or None, chapter=chapter, initial=usual["initial"],
+                           usual_length=usual["length"])
+        if request.method == "POST" and form.is_valid():
             session = services.create_session(chapter, actor=request.user, **form.cleaned_data)
             messages.success(request, _("The session is scheduled."))
             return redirect("onboarding:attendees", session.pk)
-        return render(request, "onboarding/session_form.html",
-                      {"form": form, "chapter": chapter}, status=400)
-    return render(request, "onboarding/session_form.html", {"form": form, "chapter": chapter})
+    except services.NoNewSessions as refusal:
+        messages.error(request, str(refusal))
+        return redirect("onboarding:manage", chapter.slug)
+    return render(request, "onboarding/session_form.html", {"form": form, "chapter": chapter},
+                  status=400 if request.method == "POST" else 200)
 
 
 @require_http_methods(["GET", "POST"])

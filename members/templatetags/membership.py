@@ -1,10 +1,9 @@
 """Template tags other apps' pages use to show membership parts (chapter page, /me/)."""
 
 from django import template
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from ..models import Membership, MembershipPolicy, PolicyVersion
+from ..models import Membership, PolicyVersion
 from ..permissions import (
     is_coach,
     is_global_admin,
@@ -15,6 +14,7 @@ from ..permissions import (
     organizer_chapter_ids,
 )
 from ..rules import QUESTION_TEXT, describe, effective_rules
+from ..services import current_versions
 
 register = template.Library()
 
@@ -38,12 +38,7 @@ def chapter_rules(context, chapter):
     viewer's own membership.
     """
     user = context.get("user")
-    current = {
-        p.chapter_id: p.current_version
-        for p in MembershipPolicy.objects.filter(
-            Q(is_network_baseline=True) | Q(chapter=chapter)).select_related("current_version")
-    }
-    rules = effective_rules(current.get(None), current.get(chapter.pk))
+    rules = effective_rules(*current_versions(chapter))
     history = PolicyVersion.objects.filter(policy__chapter=chapter).order_by("-number")[:20]
     membership = None
     if user is not None and user.is_authenticated:

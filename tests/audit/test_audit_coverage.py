@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from audit.models import AuditAction, AuditEvent
 from tests import factories
-from tests.cdp.factories import make_application
+from tests.factories import make_application
 
 
 def _events(action: str) -> int:

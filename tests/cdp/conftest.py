@@ -2,7 +2,7 @@ import pytest
 
 from cdp.enums import ApplicationState
 from tests import factories
-from tests.cdp.factories import make_application, make_place
+from tests.factories import make_application, make_place
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from cdp.enums import ApplicationState as S
 from cdp.models import Application, ApplicationEvent, MilestoneProgress
 from chapters.models import Chapter
 from tests import factories
-from tests.cdp.factories import make_application, make_milestone, make_place, verify_all
+from tests.factories import make_application, make_milestone, make_place, verify_all
 from tests.tasks import run_queued_tasks
 
 URL = reverse("cdp:apply")

@@ -8,7 +8,7 @@ from cdp.enums import ApplicationState
 from cdp.models import Application, ApplicationInvitation
 from members import permissions
 from tests import factories
-from tests.cdp.factories import make_place
+from tests.factories import make_place
 from tests.tasks import run_queued_tasks
 
 URL = reverse("cdp:apply")

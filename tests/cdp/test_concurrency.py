@@ -9,7 +9,7 @@ from cdp import services
 from cdp.enums import ApplicationState as S
 from cdp.models import ApplicationEvent
 from tests import factories
-from tests.cdp.factories import make_application
+from tests.factories import make_application
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql",
                                 reason="SQLite has no row locks")

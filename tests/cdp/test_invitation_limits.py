@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from cdp.models import Application, ApplicationInvitation
 from tests import factories
-from tests.cdp.factories import make_place
+from tests.factories import make_place
 from tests.cdp.test_apply import URL, _data
 from tests.tasks import run_queued_tasks
 

@@ -11,7 +11,7 @@ from chapters.models import Chapter
 from members.enums import MembershipRole, MembershipStatus
 from members.models import Membership
 from tests import factories
-from tests.cdp.factories import make_application, make_milestone, verify_all
+from tests.factories import make_application, make_milestone, verify_all
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from cdp.models import (
     TrainingResource,
 )
 from members.models import User
-from tests.cdp.factories import make_milestone
+from tests.factories import make_milestone
 
 
 def test_export_holds_my_applications_events_and_notes(in_program, applicant, other_applicant):

@@ -3,7 +3,7 @@
 
 import pytest
 
-from tests.cdp.factories import make_place
+from tests.factories import make_place
 from tests.cdp.test_apply import URL, _data
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from audit.models import AuditAction, AuditEvent
 from cdp import services
 from cdp.enums import ApplicationState as S
 from cdp.models import ApplicationEvent
-from tests.cdp.factories import make_application
+from tests.factories import make_application
 from tests.tasks import run_queued_tasks
 
 ALLOWED = [(src, dst, role) for src, moves in services.TRANSITIONS.items()

@@ -7,7 +7,7 @@ from audit.models import AuditAction, AuditEvent
 from cdp.enums import ApplicationState as S
 from cdp.models import CoachingNote, MilestoneProgress
 from tests import factories
-from tests.cdp.factories import make_application, make_milestone
+from tests.factories import make_application, make_milestone
 
 
 def detail(application):

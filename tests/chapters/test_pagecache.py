@@ -16,7 +16,7 @@ from chapters.models import Chapter, DataVersion, PartnerOrganization
 from members.services import adopt_policy_version
 from tests.conftest import signed_in
 from tests.factories import make_chapter
-from tests.onboarding.factories import make_registration, make_session
+from tests.factories import make_registration, make_session
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from members.tasks import send_join_request_digest
 from onboarding import services as onboarding_services
 from onboarding.tasks import send_reminder
 from tests.factories import make_chapter, make_user
-from tests.onboarding.factories import make_registration, make_session
+from tests.factories import make_registration, make_session
 from tests.tasks import run_queued_tasks
 
 pytestmark = pytest.mark.django_db

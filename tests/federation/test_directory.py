@@ -13,24 +13,9 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-def make_peer(slug="iww", name="IWW Technology Workers Organizing Committee"):
-    return PeerNetwork.objects.create(name=name, slug=slug, base_url=f"https://{slug}.example.org",
-                                      key_fingerprint="0" * 64)
-
-
-def make_group(network, remote_id="1", **fields):
-    defaults = dict(name="IWW Dublin Tech Workers", kind="local", status="active",
-                    city="Dublin", country="IE", latitude=53.34399, longitude=-6.26719,
-                    languages=["en"], who_may_join=["Bosses may not join."],
-                    url=f"https://{network.slug}.example.org/chapters/{remote_id}/",
-                    updated_at=timezone.now())
-    defaults.update(fields)
-    return PeerChapter.objects.create(network=network, remote_id=remote_id, **defaults)
-
-
 @pytest.fixture
 def dublin_group(gazetteer, baseline):
-    return make_group(make_peer())
+    return factories.make_group(factories.make_peer())
 
 
 def test_a_place_whose_only_group_is_a_peers_gets_that_group(client, dublin_group):
@@ -48,8 +33,8 @@ def test_none_near_is_said_only_when_no_network_has_a_group_near(client, gazette
 
 
 def test_our_chapter_ranks_first_only_when_equally_near(client, gazetteer, baseline):
-    network = make_peer()
-    make_group(network, "1", name="Peer Nearer", latitude=53.34399, longitude=-6.26719)
+    network = factories.make_peer()
+    factories.make_group(network, "1", name="Peer Nearer", latitude=53.34399, longitude=-6.26719)
     factories.make_chapter("ours-far", name="TWC Further", city="Dublin", country="IE",
                            latitude=53.5, longitude=-6.3)
     html = client.get("/chapters/", {"q": "Dublin"}).content.decode()
@@ -132,7 +117,7 @@ def test_an_admin_adds_pauses_and_removes_a_peer(admin_client_mfa, gazetteer, ba
     admin_client_mfa.post(f"/federation/peers/{peer.pk}/pause/")
     peer.refresh_from_db()
     assert peer.is_paused
-    make_group(peer)
+    factories.make_group(peer)
     admin_client_mfa.post(f"/federation/peers/{peer.pk}/remove/")
     assert not PeerNetwork.objects.exists() and not PeerChapter.objects.exists()
     assert AuditEvent.objects.filter(action="peer.changed").count() == 3

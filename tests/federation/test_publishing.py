@@ -11,7 +11,7 @@ from chapters.models import Chapter
 from federation import keys
 from federation.records import DELETED_FIELDS, RECORD_FIELDS
 from tests import factories
-from tests.onboarding.factories import CALL, VENUE, make_registration, make_session
+from tests.factories import CALL, VENUE, make_registration, make_session
 
 pytestmark = pytest.mark.django_db
 

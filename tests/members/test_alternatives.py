@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from members.services import adopt_policy_version
-from members.views import _alternatives
+from members.services import alternatives as _alternatives
 from tests import factories
 from tests.conftest import signed_in
 from twc.templatetags.i18n_extras import country_name, format_distance

@@ -14,7 +14,7 @@ from allauth.account.models import EmailAddress
 from members.models import User
 from onboarding.models import Registration
 from tests import factories
-from tests.onboarding.factories import CALL, make_session
+from tests.factories import CALL, make_session
 from tests.privacy_search import tables_holding
 from tests.tasks import run_queued_tasks
 

@@ -26,7 +26,7 @@ from django.urls import reverse
 from members.demo import DEMO_TOTP_SECRET
 from tests import factories
 from tests.privacy_search import tables_holding
-from tests.test_foundation import run_django
+from tests.processes import run_django
 
 PASSWORD = "a long password 123"
 

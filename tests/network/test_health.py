@@ -15,7 +15,7 @@ from members.enums import MembershipStatus
 from network import health
 from onboarding.models import RegistrationStatus
 from tests import factories
-from tests.onboarding.factories import make_registration, make_session
+from tests.factories import make_registration, make_session
 
 PEOPLE_CELL = re.compile(r'class="people-figure">([^<]*)<')
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from network import services
 from network.models import HelpMessage, HelpOffer, HelpRequest, HelpStatus, OfferStatus
 from tests import factories
-from tests.network.factories import make_help_request, make_offer
+from tests.factories import make_help_request, make_offer
 from tests.tasks import run_queued_tasks
 
 

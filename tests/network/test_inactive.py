@@ -13,7 +13,7 @@ from core.models import PeriodicJob
 from network import services
 from network.models import InactiveChapterFlag, InactivityResolution
 from tests import factories
-from tests.onboarding.factories import make_session
+from tests.factories import make_session
 from tests.tasks import run_queued_tasks
 
 LONG_AGO = timezone.now() - dt.timedelta(days=400)

@@ -10,7 +10,7 @@ from audit.models import AuditAction, AuditEvent
 from cdp.models import TrainingResource
 from cdp.uploads import MAX_UPLOAD_BYTES
 from network.models import Material
-from tests.network.factories import make_material
+from tests.factories import make_material
 
 PDF = b"%PDF-1.7\n%\xe2\xe3\n1 0 obj\n"
 

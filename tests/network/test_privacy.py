@@ -4,7 +4,7 @@ from members.privacy import erase_personal_data, export_personal_data
 from network import services
 from network.models import HelpMessage, HelpOffer, HelpRequest, Material, Volunteer
 from tests import factories
-from tests.network.factories import make_help_request, make_material, make_offer
+from tests.factories import make_help_request, make_material, make_offer
 
 
 def test_offers_messages_and_materials_are_exported_and_erased(chapter_a, alice, chapter_b):

@@ -13,7 +13,7 @@ from chapters.models import Chapter, ChapterRevision
 from members.enums import MembershipRole, MembershipStatus
 from members.models import Membership
 from tests import factories
-from tests.cdp.factories import make_milestone, make_place
+from tests.factories import make_milestone, make_place
 
 
 @pytest.fixture
@@ -146,7 +146,7 @@ def test_a_revival_of_a_chapter_first_launched_through_the_program(as_user, revi
 
 @pytest.fixture
 def applicant_app(boston):
-    from tests.cdp.factories import make_application
+    from tests.factories import make_application
 
     return make_application(factories.make_user("founder@example.org"), state=S.LAUNCHED,
                             chapter=boston)

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.onboarding.factories import make_session
+from tests.factories import make_session
 
 
 @pytest.fixture

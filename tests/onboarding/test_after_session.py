@@ -11,7 +11,7 @@ from members.enums import MembershipStatus
 from onboarding.funnel import funnel
 from onboarding.models import RegistrationStatus as S
 from tests import factories
-from tests.onboarding.factories import make_registration, make_session
+from tests.factories import make_registration, make_session
 
 
 @pytest.fixture

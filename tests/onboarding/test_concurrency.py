@@ -9,7 +9,7 @@ from onboarding import services
 from onboarding.models import Registration
 from onboarding.models import RegistrationStatus as S
 from tests import factories
-from tests.onboarding.factories import make_registration, make_session
+from tests.factories import make_registration, make_session
 
 pytestmark = [
     pytest.mark.postgres_only,

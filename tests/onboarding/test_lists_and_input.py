@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from onboarding.models import OnboardingSession, Registration
-from tests.onboarding.factories import make_registration, make_session
+from tests.factories import make_registration, make_session
 
 
 def fill(chapters, count):

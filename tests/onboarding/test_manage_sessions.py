@@ -6,7 +6,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from onboarding.models import OnboardingSession, RegistrationStatus
 from tests import factories
-from tests.onboarding.factories import make_registration
+from tests.factories import make_registration
 
 FORM = {
     "title": "Newcomers welcome", "description": "Come", "starts_at": "2030-03-10T19:00",
@@ -125,7 +125,7 @@ def test_the_new_session_form_starts_from_the_chapters_usual_format_language_and
     import datetime as dt
 
     from onboarding import services
-    from tests.onboarding.factories import make_session as _make
+    from tests.factories import make_session as _make
 
     for days in (-30, -20, -10):
         _make(chapter_a, days=days, hours=1.5, format="online", language="de", capacity=15)
@@ -144,7 +144,7 @@ def test_an_empty_end_takes_the_usual_length(alice, chapter_a, as_user):
     import datetime as dt
 
     from onboarding.models import OnboardingSession
-    from tests.onboarding.factories import make_session as _make
+    from tests.factories import make_session as _make
 
     _make(chapter_a, days=-10, hours=1.5, format="online")
     day = (dt.date.today() + dt.timedelta(days=9)).isoformat()

@@ -15,7 +15,7 @@ from members.models import User
 from onboarding.models import Registration
 from onboarding.models import RegistrationStatus as S
 from tests import factories
-from tests.onboarding.factories import make_registration, make_session
+from tests.factories import make_registration, make_session
 
 
 def _sign_up(client, session, email="rosa@example.org", name="Rosa"):

@@ -6,7 +6,7 @@ from django.urls import reverse
 from onboarding import privacy
 from onboarding.models import Registration
 from onboarding.models import RegistrationStatus as S
-from tests.onboarding.factories import CALL, VENUE, make_registration, make_session
+from tests.factories import CALL, VENUE, make_registration, make_session
 
 SECRETS = (VENUE.encode(), CALL.encode(), b"secret-room")
 

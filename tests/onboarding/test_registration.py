@@ -11,7 +11,7 @@ from onboarding import services
 from onboarding.models import Registration
 from onboarding.models import RegistrationStatus as S
 from tests import factories
-from tests.onboarding.factories import make_registration, make_session
+from tests.factories import make_registration, make_session
 
 
 def sign_up(client, session, email="new@example.org", name="Rosa"):

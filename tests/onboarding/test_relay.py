@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from onboarding.models import Registration
 from tests.factories import make_chapter
-from tests.onboarding.factories import make_registration, make_session
+from tests.factories import make_registration, make_session
 from tests.tasks import run_queued_tasks
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from onboarding import services
 from onboarding.models import OnboardingSession
 from onboarding.times import make_aware_strict
 from tests import factories
-from tests.onboarding.factories import make_session
+from tests.factories import make_session
 from tests.tasks import run_queued_tasks
 
 REMINDER_PATH = "onboarding.tasks.send_reminder"

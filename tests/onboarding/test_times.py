@@ -7,7 +7,7 @@ from django.urls import reverse
 import pytest
 
 from onboarding.times import format_local, format_span, make_aware_strict, zone
-from tests.onboarding.factories import make_session
+from tests.factories import make_session
 
 
 def test_berlin_session_seen_from_new_york_across_the_dst_boundary(chapter_a, client):

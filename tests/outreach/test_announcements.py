@@ -9,8 +9,8 @@ from django.urls import reverse
 from audit.models import AuditAction, AuditEvent
 from outreach.models import Delivery, FollowChoice, Message
 from tests import factories
-from tests.onboarding.factories import make_registration, make_session
-from tests.outreach.conftest import make_follow
+from tests.factories import make_registration, make_session
+from tests.factories import make_follow
 
 
 def _draft(client, chapter, **fields):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from outreach.models import Follow, FollowChoice
 from outreach.services import follower_count
 from tests import factories
-from tests.outreach.conftest import make_follow
+from tests.factories import make_follow
 
 
 def _link(email_body: str) -> str:

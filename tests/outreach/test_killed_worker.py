@@ -18,7 +18,7 @@ from django.utils import timezone
 from outreach import audiences, jobs, sending, services
 from outreach.models import Audience, Delivery, Message, MessageKind
 from tests import factories
-from tests.outreach.conftest import make_follow
+from tests.factories import make_follow
 
 pytestmark = [
     pytest.mark.postgres_only,

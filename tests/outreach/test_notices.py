@@ -11,8 +11,8 @@ from onboarding import services as onboarding_services
 from outreach.models import Delivery, Follow, FollowChoice, Message, MessageKind, PlaceWatch
 from outreach.jobs import send_weekly_digests
 from tests import factories
-from tests.onboarding.factories import CALL, VENUE
-from tests.outreach.conftest import make_follow
+from tests.factories import CALL, VENUE
+from tests.factories import make_follow
 
 
 def _schedule(chapter, organizer, **fields):
@@ -133,7 +133,7 @@ def test_a_launch_near_a_watched_place_sends_one_email_and_forgets_the_place(
 
 
 def test_a_revival_invites_followers_and_watchers_near_once_each(chapter_a, outbox):
-    from tests.cdp.factories import make_application
+    from tests.factories import make_application
 
     chapter_a.status = "dormant"
     chapter_a.save()

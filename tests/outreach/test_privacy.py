@@ -8,7 +8,7 @@ from django.utils import timezone
 from members.privacy import erase_personal_data, export_personal_data
 from outreach.models import Delivery, Follow, Message, MessageKind, PlaceWatch
 from tests import factories
-from tests.outreach.conftest import make_follow
+from tests.factories import make_follow
 
 
 def _world(chapter_a, chapter_b, person):

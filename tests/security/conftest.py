@@ -41,13 +41,13 @@ class World:
 # Builders of other apps' objects for World.extra, run in this order once the personas exist,
 # e.g. "session_a": lambda w: make_session(w.chapter_a, created_by=w.users["organizer"]).
 def _session_a(w: World):
-    from tests.onboarding.factories import make_session
+    from tests.factories import make_session
 
     return make_session(w.chapter_a)
 
 
 def _registration_a(w: World):
-    from tests.onboarding.factories import make_registration
+    from tests.factories import make_registration
 
     return make_registration(w.extra["session_a"], "newcomer@example.org")
 
@@ -58,14 +58,14 @@ def _membership_a(w: World):
 
 
 def _milestone(w: World):
-    from tests.cdp.factories import make_milestone
+    from tests.factories import make_milestone
 
     return make_milestone("Core group", required=True)
 
 
 def _application(state: str):
     def build(w: World):
-        from tests.cdp.factories import make_application, make_place
+        from tests.factories import make_application, make_place
 
         place = w.extra.get("place") or make_place()
         w.extra["place"] = place
@@ -156,27 +156,27 @@ def _helper(w: World):
 
 
 def _help_a(w: World):
-    from tests.network.factories import make_help_request
+    from tests.factories import make_help_request
 
     return make_help_request(w.chapter_a, posted_by=w.users["organizer"])
 
 
 def _offer_a(w: World):
-    from tests.network.factories import make_offer
+    from tests.factories import make_offer
 
     return make_offer(w.extra["help_a"], w.extra["helper"])
 
 
 def _accepted_offer_a(w: World):
     from network.models import HelpStatus, OfferStatus
-    from tests.network.factories import make_help_request, make_offer
+    from tests.factories import make_help_request, make_offer
 
     accepted = make_help_request(w.chapter_a, status=HelpStatus.ACCEPTED, title="A website")
     return make_offer(accepted, w.extra["helper"], status=OfferStatus.ACCEPTED)
 
 
 def _material_a(w: World):
-    from tests.network.factories import make_material
+    from tests.factories import make_material
 
     return make_material(w.chapter_a, shared_by=w.users["organizer"])
 

@@ -14,7 +14,7 @@ from onboarding.models import Registration
 from onboarding.models import RegistrationStatus as S
 from tests import factories
 from tests.conftest import signed_in
-from tests.onboarding.factories import CALL, make_registration, make_session
+from tests.factories import CALL, make_registration, make_session
 
 # What the app's pages keep to organizers, the person themselves, or nobody.
 NOT_IN_THE_ADMIN = [
@@ -142,7 +142,7 @@ def test_every_change_to_program_content_is_in_the_audit_log(admin_user):
 
 
 def test_a_milestone_with_recorded_progress_cannot_be_deleted(admin_user):
-    from tests.cdp.factories import make_application, make_milestone
+    from tests.factories import make_application, make_milestone
 
     milestone = make_milestone("Core group", required=True)
     application = make_application(state="in_program")

@@ -16,8 +16,8 @@ from cdp.enums import ApplicationState
 from members.models import Membership
 from onboarding.models import OnboardingSession, Registration
 from tests import factories
-from tests.cdp.factories import make_application, make_milestone, make_place
-from tests.onboarding.factories import make_registration, make_session
+from tests.factories import make_application, make_milestone, make_place
+from tests.factories import make_registration, make_session
 
 pytestmark = pytest.mark.django_db
 

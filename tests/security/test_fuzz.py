@@ -220,7 +220,7 @@ def pages_at_the_ends_of_time(world):
     form bounded dates, or by a script), and every page that shows them."""
     from django.urls import reverse
 
-    from tests.onboarding.factories import make_registration, make_session
+    from tests.factories import make_registration, make_session
 
     chapter = world.chapter_a
     last = make_session(chapter, starts_at=dt.datetime(9999, 12, 31, 22, 30, tzinfo=dt.UTC),

@@ -12,7 +12,7 @@ SECRET_KEY, HTTPS through X-Forwarded-Proto as behind the proxy) and the real mi
 import json
 import pytest
 
-from tests.test_foundation import run_django
+from tests.processes import run_django
 
 PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "twc.settings",
@@ -226,12 +226,12 @@ def test_session_cookie_is_host_bound_secure_httponly_and_samesite(client, db):
     from django.core import mail
 
     from tests import factories
-    from tests.test_foundation import _code_from
+    from tests.login_codes import code_from
 
     factories.make_user("cookie@example.org")
     client.post("/accounts/login/code/", {"email": "cookie@example.org"}, secure=True)
     response = client.post(
-        "/accounts/login/code/confirm/", {"code": _code_from(mail.outbox[-1])}, secure=True,
+        "/accounts/login/code/confirm/", {"code": code_from(mail.outbox[-1])}, secure=True,
     )
     assert response.status_code == 302
     morsel = response.cookies["__Host-sessionid"]

@@ -7,8 +7,8 @@ from cdp.models import CoachingNote, MilestoneProgress
 from members.models import Membership
 from onboarding.models import OnboardingSession, Registration
 from tests import factories
-from tests.cdp.factories import make_application, make_milestone
-from tests.onboarding.factories import make_registration, make_session
+from tests.factories import make_application, make_milestone
+from tests.factories import make_registration, make_session
 from tests.security.idswap import assert_id_swap_refused
 
 

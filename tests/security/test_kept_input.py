@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from tests.cdp.factories import make_application
+from tests.factories import make_application
 from tests.factories import make_user
 
 

@@ -105,8 +105,8 @@ def test_deleting_an_account_leaves_nothing_of_it_in_the_new_tables(chapter_a, c
     from outreach import services as outreach
     from outreach.models import Audience, Message, MessageKind
     from tests import factories
-    from tests.network.factories import make_help_request, make_material
-    from tests.onboarding.factories import make_session
+    from tests.factories import make_help_request, make_material
+    from tests.factories import make_session
     from tests.privacy_search import tables_holding
     from tests.tasks import run_queued_tasks
 
@@ -183,7 +183,7 @@ def test_a_help_offer_and_its_thread_reach_only_the_two_sides(chapter_a, chapter
     but see neither the offer's words nor who made it; the thread is a 404 to them."""
     from network import services as desk
     from tests import factories
-    from tests.network.factories import make_help_request
+    from tests.factories import make_help_request
 
     helper = factories.make_user("quiet.helper@example.org", display_name="Quillon Helper")
     factories.make_membership(helper, chapter_b)

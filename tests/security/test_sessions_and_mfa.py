@@ -21,12 +21,12 @@ def sign_in_by_code(email: str) -> Client:
     """A browser that signs in the way people do: an emailed code."""
     from django.core import mail
 
-    from tests.test_foundation import _code_from
+    from tests.login_codes import code_from
 
     client = Client()
     client.post(reverse("account_request_login_code"), {"email": email})
     response = client.post(reverse("account_confirm_login_code"),
-                           {"code": _code_from(mail.outbox[-1])})
+                           {"code": code_from(mail.outbox[-1])})
     assert response.status_code == 302
     return client
 
@@ -102,7 +102,7 @@ def everything_but_mfa(chapter_a):
 def objects(everything_but_mfa, chapter_a):
     """What a predicate is asked about, by the annotation of its parameter: chapter A, and an
     in-program application coached by the same person."""
-    from tests.cdp.factories import make_application
+    from tests.factories import make_application
 
     application = make_application(state="in_program", coach=everything_but_mfa)
     return {"Chapter": chapter_a, "Chapter | None": chapter_a, "Application": application,

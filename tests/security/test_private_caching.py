@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.onboarding.factories import make_registration, make_session
+from tests.factories import make_registration, make_session
 
 pytestmark = pytest.mark.django_db
 

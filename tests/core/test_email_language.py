@@ -4,9 +4,9 @@ import pytest
 
 from cdp import services as cdp_services
 from onboarding import services as onboarding_services
-from tests.cdp.factories import make_application
+from tests.factories import make_application
 from tests.factories import make_chapter, make_user
-from tests.onboarding.factories import make_session
+from tests.factories import make_session
 
 pytestmark = pytest.mark.django_db
 

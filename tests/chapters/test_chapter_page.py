@@ -10,7 +10,7 @@ from members.services import adopt_policy_version
 from onboarding import services as onboarding_services
 from onboarding.models import OnboardingSession
 from tests.factories import make_chapter, make_membership
-from tests.onboarding.factories import make_registration, make_session
+from tests.factories import make_registration, make_session
 
 pytestmark = pytest.mark.django_db
 
@@ -62,11 +62,3 @@ def test_a_graduated_or_closed_chapter_offers_no_sign_up(status, chapter_a, clie
     count = OnboardingSession.objects.count()
     response = as_user(alice).post(reverse("onboarding:create", args=[chapter_a.slug]), {})
     assert response.status_code == 302 and OnboardingSession.objects.count() == count
-
-
-@pytest.mark.parametrize("name", ["Map", "Near", "Partners"])
-def test_a_launched_chapter_never_takes_a_directory_path_as_its_slug(name):
-    from cdp.services import chapter_slug
-
-    slug = chapter_slug(name)
-    assert slug == f"{name.lower()}-2"

@@ -7,7 +7,7 @@ from members.privacy import PRIVACY_MODULES, export_personal_data
 from members.services import delete_account
 from onboarding.models import Registration
 from tests.factories import make_chapter, make_user
-from tests.onboarding.factories import make_registration, make_session
+from tests.factories import make_registration, make_session
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Small factories for test data: plain functions, real rows in a real database."""
+"""People, policies and memberships."""
 
 from __future__ import annotations
 
@@ -7,17 +7,17 @@ import itertools
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
 
-from chapters.enums import ChapterKind, ChapterStatus
 from chapters.models import Chapter
 from members.enums import MembershipRole, MembershipStatus
 from members.models import Membership, MembershipPolicy, PolicyVersion, User
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-_seq = itertools.count(1)
+# One numbering for every generated name (people, chapters), as when they shared a module.
+numbers = itertools.count(1)
 
 
 def make_user(email: str | None = None, *, mfa: bool = False, **fields) -> User:
-    email = email or f"person{next(_seq)}@example.org"
+    email = email or f"person{next(numbers)}@example.org"
     user = User.objects.create_user(email=email, password=fields.pop("password", None), **fields)
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     if mfa:
@@ -34,27 +34,6 @@ def make_policy(chapter: Chapter | None = None, **rules) -> PolicyVersion:
     policy.current_version = version
     policy.save(update_fields=["current_version"])
     return version
-
-
-def make_chapter(slug: str | None = None, **fields) -> Chapter:
-    slug = slug or f"chapter-{next(_seq)}"
-    defaults = {
-        "name": f"TWC {slug.replace('-', ' ').title()}",
-        "kind": ChapterKind.LOCAL,
-        "city": slug.title(),
-        "country": "DE",
-        "latitude": 52.52,
-        "longitude": 13.405,
-        "timezone": "Europe/Berlin",
-        "status": ChapterStatus.ACTIVE,
-        "languages": ["en"],
-    }
-    defaults.update(fields)
-    if defaults["kind"] == ChapterKind.ONLINE:
-        defaults.update(latitude=None, longitude=None)
-    chapter = Chapter.objects.create(slug=slug, **defaults)
-    make_policy(chapter)
-    return chapter
 
 
 def make_membership(user: User, chapter: Chapter, *, role: str = MembershipRole.MEMBER,

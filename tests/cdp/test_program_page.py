@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from cdp.models import ApplicationApplicant
-from tests.cdp.factories import make_application
+from tests.factories import make_application
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
