@@ -340,13 +340,18 @@ def build(crowd_count: int = 12000, post_count: int = 8000, join_count: int = 40
             lines = crowd_lines(target.crowd, crowd_count)
         elif target.name == REGISTRATION:
             lines = [line(None, "en", csrf_cookie, f"{b}&csrfmiddlewaretoken={csrf_token}")
-                     for b in registration_requests(values["session"], post_count + 1)]
+                     for b in registration_requests(values["session"], post_count + 2)]
         elif target.name == JOIN:
-            lines = join_requests(values["join_chapter"], join_count + 1, csrf_cookie,
+            lines = join_requests(values["join_chapter"], join_count + 2, csrf_cookie,
                                   csrf_token)
         cookie = cookies.get(target.signed_in) if target.signed_in else None
         body = None
         language = "en"
+        if lines and target.method == "POST":
+            # A POST changes state, so it is sent once: first one with a person of its own
+            # (what a first request fills, per process), then the counted one.
+            _, language, line_cookie, body = parse_line(lines.pop())
+            count_queries(path, line_cookie, "POST", body, language)
         if lines:
             # Counted with the last request of its own, so the load run's stay fresh.
             first_path, language, line_cookie, body = parse_line(lines.pop())

@@ -36,8 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.probe import succeeded  # noqa: E402
-from bench.targets import (  # noqa: E402
-    CEILING, REGISTRATION, SEARCH, TARGETS, WEIGHED, Target)
+from bench.targets import CEILING, REGISTRATION, SEARCH, TARGETS, WEIGHED, Target  # noqa: E402
 
 PG = "postgres://postgres@127.0.0.1:5432/"
 SECRET_KEY = "bench-only-secret-key-not-for-production-0123456789abcdef"
