@@ -1,6 +1,6 @@
 """Serve the app as in production and drive it with wrk; write docs/performance.md.
 
-    uv run python bench/run.py                      # small and full sizes (about 12 minutes)
+    uv run python bench/run.py                      # small and full sizes (12 to 15 minutes)
     uv run python bench/run.py --sizes small --duration 5s --ceiling-duration 3s
 
 Each size is its own database, seeded beforehand by bench/seed.py (see bench/README.md).
@@ -255,6 +255,18 @@ class ServerCpu:
             spent[part] = ticks * 1000 / CLOCK_TICKS
         return spent["app"] + spent["db"], spent["app"]
 
+    def settle(self, most: float = 3.0) -> None:
+        """Wait until the workers have answered what an earlier window left queued (their CPU
+        stops moving), at most `most` seconds: the next window then measures only itself."""
+        deadline = time.monotonic() + most
+        last = sum(self.snapshot()["app"].values())
+        while time.monotonic() < deadline:
+            time.sleep(0.25)
+            now = sum(self.snapshot()["app"].values())
+            if now - last <= 1:  # a tick or less in a quarter second: idle
+                return
+            last = now
+
     def close(self) -> None:
         self.connection.close()
 class Assets(HTMLParser):
@@ -445,7 +457,7 @@ def run_size(size: str, database: str, args, static_root: str) -> SizeRun:
             # A short warm-up (other requests than the measured ones), the paired ceiling,
             # then the target.
             run_wrk(base, target, args, warm, cookie, warmup or lines, path=result.path)
-            time.sleep(0.5)  # what the warm-up left queued
+            cpu.settle()  # what the warm-up left queued
             result.ceiling = run_wrk(base, CEILING, args, args.ceiling_duration, cpu=cpu)
             if not result.ceiling.requests:  # a stall (another process): once more
                 time.sleep(2)
@@ -458,6 +470,7 @@ def run_size(size: str, database: str, args, static_root: str) -> SizeRun:
                 f"({describe_answers(window, target)})")
             if result.distinct and window.requests > result.distinct:
                 result.status += f" ({window.requests} requests, {result.distinct} distinct)"
+            cpu.settle()  # the next target's warm-up starts on an idle server
             measured += 1
             if measured == 1:
                 run.rss_before_mb = rss_mb(worker_pids(server.pid))
@@ -532,7 +545,7 @@ def report(runs: list[SizeRun], args, wall: float) -> str:
         lines += [f"## {run.size} size (`{run.database}`: "
                   + ", ".join(f"{v:,} {k}" for k, v in run.counts.items()) + ")", "",
                   "### Headline: every request a miss (crowds, signed-in pages, POSTs)", "",
-                  header[:-1] + " cached (one URL): req/s, ratio |", rule + "---:|"]
+                  header + " cached (one URL): req/s, ratio |", rule + "---:|"]
         for r in run.results.values():
             target = next(t for t in TARGETS if t.name == r.name)
             if not target.headline:
@@ -634,14 +647,26 @@ def targets_met(runs: list[SizeRun]) -> list[str]:
     return out
 
 
+GENERATED = re.compile(r"## (Machine|Targets|\w+ size \()")
+
+
+def kept_sections(previous: str) -> str:
+    """The previous file's hand-written `## ` sections (what the figures mean, where the time
+    goes, other benchmarks' figures, what to fix), which survive reruns: every one but those
+    this script writes."""
+    sections = re.split(r"\n(?=## )", previous)[1:]
+    kept = [section.rstrip("\n") for section in sections if not GENERATED.match(section)]
+    return "".join("\n" + section + "\n" for section in kept)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="small,full")
     parser.add_argument("--small-db", default="twc_bench_small")
     parser.add_argument("--full-db", default="twc_bench")
-    parser.add_argument("--duration", default="10s", help="per headline target")
-    parser.add_argument("--cached-duration", default="5s", help="per cached (one URL) target")
-    parser.add_argument("--ceiling-duration", default="5s",
+    parser.add_argument("--duration", default="8s", help="per headline target")
+    parser.add_argument("--cached-duration", default="4s", help="per cached (one URL) target")
+    parser.add_argument("--ceiling-duration", default="4s",
                         help="the ceiling window run right before each target")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
@@ -653,6 +678,10 @@ def main() -> None:
     parser.add_argument("--json", help="also write the figures as JSON here")
     args = parser.parse_args()
     require_wrk()
+    # Stopped (Ctrl-C, or SIGTERM also when started in the background, where SIGINT is
+    # ignored): the `finally` blocks stop gunicorn and remove the temporary files.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("bench/run.py: stopped"))
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="bench-static-") as static_root:
         collectstatic(server_env(PG + args.small_db, static_root))
@@ -663,12 +692,8 @@ def main() -> None:
     wall = time.monotonic() - started
     text = report(runs, args, wall)
     out = Path(args.out)
-    # Hand-written sections from "## Notes" on (what the figures mean, where the time goes,
-    # what to fix) survive reruns.
     previous = out.read_text() if out.exists() else ""
-    if "\n## Notes" in previous:
-        text += "\n## Notes" + previous.split("\n## Notes", 1)[1]
-    out.write_text(text)
+    out.write_text(text + kept_sections(previous))
     if args.json:
         Path(args.json).write_text(json.dumps(
             {"wall_seconds": wall, "load": os.getloadavg(),

@@ -168,17 +168,30 @@ KINDS = [  # (kind, substrings of the function's file or name), first match wins
 ]
 
 
-OTHER = "other (builtins, called from all of the above)"
+OTHER = "other (Django's handler, the standard library, ...)"
+
+
+def _kind(func: tuple) -> str | None:
+    filename, _line, name = func
+    where = f"{filename}:{name}"
+    if filename == "~" and not any(m in where for m in KINDS[0][1]):
+        return None  # a builtin: counted where it was called from
+    return next((k for k, marks in KINDS if any(m in where for m in marks)
+                 and (k != "the app's own code" or "/.venv/" not in where)), OTHER)
 
 
 def breakdown(stats: pstats.Stats, requests: int) -> str:
-    """Own time per kind of work, ms per request and share, largest first."""
+    """Own time per kind of work, ms per request and share, largest first. A builtin's time
+    (str.replace, isinstance, ...) goes to the kind of whoever called it."""
     totals: dict[str, float] = {}
-    for (filename, _line, name), (_cc, _nc, tottime, _ct, _callers) in stats.stats.items():
-        where = f"{filename}:{name}"
-        kind = next((k for k, marks in KINDS if any(m in where for m in marks)
-                     and (k != "the app's own code" or "/.venv/" not in where)), OTHER)
-        totals[kind] = totals.get(kind, 0.0) + tottime
+    for func, (_cc, _nc, tottime, _ct, callers) in stats.stats.items():
+        kind = _kind(func)
+        if kind is not None:
+            totals[kind] = totals.get(kind, 0.0) + tottime
+            continue
+        for caller, entry in callers.items():
+            caller_kind = _kind(caller) or OTHER
+            totals[caller_kind] = totals.get(caller_kind, 0.0) + entry[2]
     whole = sum(totals.values()) or 1.0
     rows = sorted(totals.items(), key=lambda item: -item[1])
     return "\n".join(["own time by kind (ms per request under the profiler, share):"] + [
