@@ -1,15 +1,20 @@
 """Serve the app as in production and drive it with wrk; write docs/performance.md.
 
-    uv run python bench/run.py                      # small and full sizes, 15 s per target
-    uv run python bench/run.py --sizes small --duration 5s
+    uv run python bench/run.py                      # small and full sizes (12 to 15 minutes)
+    uv run python bench/run.py --sizes small --duration 5s --ceiling-duration 3s
 
 Each size is its own database, seeded beforehand by bench/seed.py (see bench/README.md).
+Every target is measured right after a ceiling window of its own (`/bench/ping`, no database),
+so a machine that other work slows down slows both, and the ratio stays fair; the server's
+CPU per request (gunicorn workers plus the PostgreSQL backends of the database, from /proc)
+is reported beside the throughput.
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import http.client
 import json
 import os
 import platform
@@ -21,9 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -32,13 +35,32 @@ from urllib.parse import urljoin, urlparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.targets import REGISTRATION, SEARCH, TARGETS, WEIGHED  # noqa: E402
+from bench.probe import succeeded  # noqa: E402
+from bench.targets import CEILING, REGISTRATION, SEARCH, TARGETS, WEIGHED, Target  # noqa: E402
 
 PG = "postgres://postgres@127.0.0.1:5432/"
 SECRET_KEY = "bench-only-secret-key-not-for-production-0123456789abcdef"
 # The seeder encrypts the demo TOTP secret with this key too (bench/seed.py).
 MFA_ENCRYPTION_KEY = "YmVuY2gtb25seS1tZmEta2V5LW5vdC1mb3ItcHJvZDA="
 MAX_QUERIES = 10
+GET_SHARE, POST_SHARE, P95_GROWTH, RSS_GROWTH = 1 / 3, 1 / 6, 1.5, 1.25
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Window:
+    """One wrk run: throughput, latency, answers, and the server CPU it cost."""
+
+    rps: float | None = None
+    p50_ms: float | None = None
+    p95_ms: float | None = None
+    requests: int = 0
+    ok: int = 0
+    failed: int = 0
+    answers: dict[str, int] = field(default_factory=dict)  # s2xx, s3xx, ..., to_login
+    errors: int = 0  # connect/read/write errors and timeouts (> 10 s)
+    cpu_ms: float | None = None  # server CPU per request: gunicorn + PostgreSQL backends
+    app_cpu_ms: float | None = None  # the gunicorn part of it
 
 
 @dataclass
@@ -46,12 +68,20 @@ class Result:
     name: str
     path: str | None
     status: str = "missing"
-    rps: float | None = None
-    p50_ms: float | None = None
-    p95_ms: float | None = None
     queries: int | None = None
-    non2xx: int = 0
-    errors: int = 0
+    distinct: int = 0  # distinct requests in the measured lines (0: one repeated request)
+    window: Window = field(default_factory=Window)
+    ceiling: Window = field(default_factory=Window)
+
+    @property
+    def ratio(self) -> float | None:
+        if self.window.rps and self.ceiling.rps:
+            return self.window.rps / self.ceiling.rps
+        return None
+
+    @property
+    def failed(self) -> bool:
+        return self.status.startswith("failed") or self.status.startswith("HTTP")
 
 
 @dataclass
@@ -60,10 +90,13 @@ class SizeRun:
     database: str
     results: dict[str, Result] = field(default_factory=dict)
     peak_rss_mb: float | None = None
+    rss_before_mb: float | None = None  # the largest worker RSS after the first target
+    rss_after_mb: float | None = None  # ... and after the last
     weights: dict[str, tuple[int, int]] = field(default_factory=dict)  # name: (html, total)
     foreign_scripts: list[str] = field(default_factory=list)
     overbooked: int | None = None
     counts: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
 
 
 def require_wrk() -> str:
@@ -105,10 +138,30 @@ def collectstatic(env: dict[str, str]) -> None:
                    cwd=ROOT, env=env, check=True)
 
 
-def probe(env: dict[str, str]) -> dict:
-    out = subprocess.run([sys.executable, "bench/probe.py"], cwd=ROOT, env=env, check=True,
-                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+def probe(env: dict[str, str], only: list[str] | None) -> dict:
+    out = subprocess.run([sys.executable, "bench/probe.py", "|".join(only or [])], cwd=ROOT,
+                         env=env, check=True, stdout=subprocess.PIPE, text=True)
     return json.loads(out.stdout)
+
+
+def fetch(url: str, cookie: str | None = None, language: str = "en",
+          ) -> tuple[int, bytes, dict[str, str]]:
+    """One GET, redirects not followed (a redirect is an answer, not the page)."""
+    parsed = urlparse(url)
+    headers = {"Accept-Encoding": "gzip", "Accept-Language": language,
+               "Host": parsed.netloc}
+    if cookie:
+        headers["Cookie"] = cookie
+    connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=40)
+    try:
+        connection.request("GET", parsed.path + (f"?{parsed.query}" if parsed.query else ""),
+                           headers=headers)
+        response = connection.getresponse()
+        return response.status, response.read(), dict(response.getheaders())
+    except OSError:  # no answer in time (gunicorn kills a worker after 30 s)
+        return 0, b"", {}
+    finally:
+        connection.close()
 
 
 def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
@@ -118,12 +171,10 @@ def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.P
          "--log-level", "warning"], cwd=ROOT, env=env)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/ping", timeout=30)
+        if fetch(f"http://127.0.0.1:{port}/bench/ping")[0] == 200:
             time.sleep(2)  # let every worker finish booting
             return process
-        except OSError:
-            time.sleep(0.5)
+        time.sleep(0.5)
     process.terminate()
     sys.exit("gunicorn did not answer /bench/ping")
 
@@ -141,34 +192,83 @@ def worker_pids(master: int) -> list[int]:
     return pids
 
 
+def _status_kb(pid: int, key: str) -> int | None:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    match = re.search(rf"{key}:\s+(\d+) kB", status)
+    return int(match.group(1)) if match else None
+
+
 def peak_rss_mb(pids: list[int]) -> float | None:
     """The largest peak resident memory (VmHWM) among the workers."""
-    peaks = []
-    for pid in pids:
-        try:
-            status = Path(f"/proc/{pid}/status").read_text()
-        except OSError:
-            continue
-        match = re.search(r"VmHWM:\s+(\d+) kB", status)
-        if match:
-            peaks.append(int(match.group(1)) / 1024)
-    return max(peaks) if peaks else None
+    peaks = [kb for kb in (_status_kb(pid, "VmHWM") for pid in pids) if kb]
+    return max(peaks) / 1024 if peaks else None
 
 
-def fetch(url: str, cookie: str | None = None) -> tuple[int, bytes, dict[str, str]]:
-    headers = {"Accept-Encoding": "gzip"}
-    if cookie:
-        headers["Cookie"] = cookie
-    request = urllib.request.Request(url, headers=headers)
+def rss_mb(pids: list[int]) -> float | None:
+    """The largest resident memory (VmRSS) among the workers now."""
+    now = [kb for kb in (_status_kb(pid, "VmRSS") for pid in pids) if kb]
+    return max(now) / 1024 if now else None
+
+
+def cpu_ticks(pid: int) -> int:
+    """utime + stime of one process, in clock ticks (0 once it is gone)."""
     try:
-        with urllib.request.urlopen(request, timeout=40) as response:
-            return response.status, response.read(), dict(response.headers)
-    except urllib.error.HTTPError as error:
-        return error.code, error.read(), dict(error.headers)
-    except OSError:  # no answer in time (gunicorn kills a worker after 30 s)
-        return 0, b"", {}
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])  # fields 14 and 15 of proc(5)
 
 
+class ServerCpu:
+    """CPU used by the server: the gunicorn master and its workers, and the PostgreSQL
+    backends connected to the benchmark's database (same machine: their /proc/<pid>/stat).
+    A backend that connects during a window counts from zero, which it started at."""
+
+    def __init__(self, master: int, database_url: str) -> None:
+        import psycopg
+
+        self.master = master
+        self.database = database_url.rsplit("/", 1)[1]
+        self.connection = psycopg.connect(database_url, autocommit=True)
+
+    def backends(self) -> list[int]:
+        rows = self.connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [self.database]).fetchall()
+        return [pid for (pid,) in rows]
+
+    def snapshot(self) -> dict[str, dict[int, int]]:
+        app = [self.master, *worker_pids(self.master)]
+        return {"app": {pid: cpu_ticks(pid) for pid in app},
+                "db": {pid: cpu_ticks(pid) for pid in self.backends()}}
+
+    @staticmethod
+    def used_ms(before: dict[str, dict[int, int]], after: dict[str, dict[int, int]]
+                ) -> tuple[float, float]:
+        """(all, gunicorn only) CPU milliseconds between two snapshots."""
+        spent = {}
+        for part in ("app", "db"):
+            ticks = sum(max(0, t - before[part].get(pid, 0)) for pid, t in after[part].items())
+            spent[part] = ticks * 1000 / CLOCK_TICKS
+        return spent["app"] + spent["db"], spent["app"]
+
+    def settle(self, most: float = 3.0) -> None:
+        """Wait until the workers have answered what an earlier window left queued (their CPU
+        stops moving), at most `most` seconds: the next window then measures only itself."""
+        deadline = time.monotonic() + most
+        last = sum(self.snapshot()["app"].values())
+        while time.monotonic() < deadline:
+            time.sleep(0.25)
+            now = sum(self.snapshot()["app"].values())
+            if now - last <= 1:  # a tick or less in a quarter second: idle
+                return
+            last = now
+
+    def close(self) -> None:
+        self.connection.close()
 class Assets(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
@@ -210,27 +310,6 @@ def weigh(base: str, path: str, cookie: str | None) -> tuple[int, int, list[str]
     return html, total, foreign
 
 
-def run_wrk(base: str, path: str, args, cookie: str | None, bodies: Path | None,
-            offset: int = 0, uncached: bool = False) -> dict:
-    env = dict(os.environ)
-    env["BENCH_COOKIE"] = cookie or ""
-    env["BENCH_UNIQUE"] = "1" if uncached else ""
-    env["BENCH_OFFSET"] = str(offset)
-    if bodies:
-        env["BENCH_BODIES"] = str(bodies)
-    command = ["wrk", "--latency", "-t", str(args.threads), "-c", str(args.connections),
-               "-d", args.duration, "--timeout", "10s", "-s", str(ROOT / "bench/wrk.lua"),
-               base + path]
-    output = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, check=True).stdout
-    line = next(line for line in output.splitlines() if line.startswith("BENCH "))
-    values = dict(item.split("=") for item in line.split()[1:])
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    answered = int(values["requests"]) > 0
-    return {"rps": rps, "p50_ms": int(values["p50_us"]) / 1000 if answered else None,
-            "p95_ms": int(values["p95_us"]) / 1000 if answered else None,
-            "non2xx": int(values["non2xx"]), "errors": int(values["errors"])}
-
-
 def table_counts(env: dict[str, str]) -> dict[str, int]:
     code = (
         "import json; from bench.seed import setup_django; setup_django();"
@@ -258,76 +337,6 @@ def overbooked(env: dict[str, str], sql: str) -> int:
     return int(out.stdout.strip())
 
 
-def run_size(size: str, database: str, args, static_root: str) -> SizeRun:
-    env = server_env(PG + database, static_root)
-    run = SizeRun(size, database)
-    run.counts = table_counts(env)
-    print(f"== {size}: {database} {run.counts}", flush=True)
-    info = probe(env)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = start_gunicorn(env, port, args.workers)
-    bodies_file = None
-    try:
-        if info["registration_bodies"]:
-            bodies_file = Path(tempfile.mkstemp(suffix=".txt")[1])
-            bodies_file.write_text("\n".join(info["registration_bodies"]) + "\n")
-        for target in TARGETS:
-            if args.only and target.name not in args.only and not target.ceiling:
-                continue
-            probed = info["targets"][target.name]
-            result = Result(target.name, probed["path"], queries=probed["queries"])
-            run.results[target.name] = result
-            if probed["path"] is None:
-                result.status = "missing (nothing to point it at yet)"
-                print(f"  {target.name}: {result.status}", flush=True)
-                continue
-            cookie = (info["admin_cookie"] if target.signed_in == "admin"
-                      else info["organizer_cookie"] if target.signed_in else None)
-            if target.method == "POST":
-                cookie = info["csrf_cookie"]
-            status, _, _ = fetch(base + probed["path"], cookie) if target.method == "GET" else (
-                probed["status"], b"", {})
-            if status == 0:
-                result.status = "no answer within 40 s"
-                print(f"  {target.name}: {result.status}", flush=True)
-                continue
-            if status == 404 or probed["status"] == 404:
-                result.status = "missing (404)"
-                print(f"  {target.name}: {result.status}", flush=True)
-                continue
-            if status >= 400:
-                result.status = f"HTTP {status}"
-                print(f"  {target.name}: {result.status}", flush=True)
-                continue
-            result.status = "ok" if status < 300 else f"HTTP {status}"
-            bodies = bodies_file if target.method == "POST" else None
-            # A short warm-up first: workers' first requests fill caches and connections.
-            run_wrk(base, probed["path"], argparse.Namespace(**{**vars(args), "duration": "1s"}),
-                    cookie, bodies, offset=10000, uncached=target.uncached)
-            measured = run_wrk(base, probed["path"], args, cookie, bodies,
-                               uncached=target.uncached)
-            for key, value in measured.items():
-                setattr(result, key, value)
-            print(f"  {target.name}: {result.rps:.0f} req/s p50 {fmt(result.p50_ms, '{:.1f}')} "
-                  f"ms p95 {fmt(result.p95_ms, '{:.1f}')} ms, {result.queries} queries, "
-                  f"{result.errors} errors (timeouts included)", flush=True)
-            if target.method == "GET":
-                html, total, foreign = weigh(base, probed["path"], cookie)
-                if target.name in WEIGHED and total:
-                    run.weights[target.name] = (html, total)
-                run.foreign_scripts += [f"{target.name}: {src}" for src in foreign]
-        run.peak_rss_mb = peak_rss_mb(worker_pids(server.pid))
-        if info.get("capacity_sql"):
-            run.overbooked = overbooked(env, info["capacity_sql"])
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
-        if bodies_file:
-            bodies_file.unlink()
-    return run
-
-
 def machine() -> str:
     def sh(command: str) -> str:
         return subprocess.run(command, shell=True, stdout=subprocess.PIPE, text=True).stdout.strip()
@@ -349,41 +358,213 @@ def machine() -> str:
     ])
 
 
+def run_wrk(base: str, target: Target, args, duration: str, cookie: str | None = None,
+            lines: Path | None = None, cpu: ServerCpu | None = None,
+            path: str | None = None) -> Window:
+    """One wrk window on `path` (the target's own URL when no line of `lines` names one)."""
+    env = dict(os.environ)
+    env.update({"BENCH_COOKIE": cookie or "", "BENCH_LINES": str(lines) if lines else "",
+                "BENCH_METHOD": target.method, "BENCH_EXPECT": target.expect,
+                "BENCH_THREADS": str(args.threads)})
+    command = ["wrk", "--latency", "-t", str(args.threads), "-c", str(args.connections),
+               "-d", duration, "--timeout", "10s", "-s", str(ROOT / "bench/wrk.lua"),
+               base + (path or target.path)]
+    before = cpu.snapshot() if cpu else None
+    output = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True,
+                            check=True).stdout
+    after = cpu.snapshot() if cpu else None
+    line = next(line for line in output.splitlines() if line.startswith("BENCH "))
+    values = {k: int(v) for k, v in (item.split("=") for item in line.split()[1:])}
+    window = Window(rps=float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+                    requests=values["requests"], ok=values["ok"], failed=values["failed"],
+                    errors=values["errors"],
+                    answers={k: values[k] for k in ("s2xx", "s3xx", "s4xx", "s5xx",
+                                                    "s_other", "to_login") if values[k]})
+    if window.requests:
+        window.p50_ms, window.p95_ms = values["p50_us"] / 1000, values["p95_us"] / 1000
+    if before and after and window.requests:
+        total, app = ServerCpu.used_ms(before, after)
+        window.cpu_ms, window.app_cpu_ms = total / window.requests, app / window.requests
+    return window
+
+
+def describe_answers(window: Window, target: Target) -> str:
+    names = {"s2xx": "2xx", "s3xx": "3xx", "s4xx": "4xx", "s5xx": "5xx", "s_other": "other",
+             "to_login": "of them to sign-in"}
+    return ", ".join(f"{n} {names[k]}" for k, n in window.answers.items())
+
+
+def write_lines(directory: Path, name: str, lines: list[str]) -> Path | None:
+    if not lines:
+        return None
+    path = directory / (re.sub(r"[^a-z0-9]+", "-", name.lower()) + ".txt")
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def run_size(size: str, database: str, args, static_root: str) -> SizeRun:
+    started = time.monotonic()
+    env = server_env(PG + database, static_root)
+    run = SizeRun(size, database)
+    run.counts = table_counts(env)
+    print(f"== {size}: {database} {run.counts}", flush=True)
+    t = time.monotonic()
+    info = probe(env, args.only)
+    print(f"  (probe: {time.monotonic() - t:.0f} s)", flush=True)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start_gunicorn(env, port, args.workers)
+    cpu = ServerCpu(server.pid, PG + database)
+    scratch = Path(tempfile.mkdtemp(prefix="bench-lines-"))
+    warm = "1s"
+    try:
+        run_wrk(base, CEILING, args, warm)  # every worker's first requests
+        measured = 0
+        for target in TARGETS:
+            if target.ceiling or (args.only and target.name not in args.only):
+                continue
+            probed = info["targets"][target.name]
+            result = Result(target.name, probed["path"], queries=probed["queries"])
+            run.results[target.name] = result
+            if probed["path"] is None:
+                result.status = "missing (nothing to point it at yet)"
+                print(f"  {target.name}: {result.status}", flush=True)
+                continue
+            cookie = info["cookies"].get(target.signed_in) if target.signed_in else None
+            example = probed.get("example") or probed["path"]
+            status, location = probed["status"], probed["location"]
+            if target.method == "GET":
+                # The real server, the first request as wrk sends it: a broken cookie shows
+                # here as a redirect to sign in, and the target fails instead of measuring it.
+                first = (probed["lines"] or [""])[0].split("\t")
+                extra = first[2] if len(first) > 2 else ""
+                status, _, headers = fetch(base + example, "; ".join(
+                    c for c in (cookie, extra) if c) or None, (first + ["", "en"])[1] or "en")
+                location = headers.get("Location", "")
+            if status == 0:
+                result.status = "failed: no answer within 40 s"
+            elif status == 404:
+                result.status = "missing (404)"
+            elif not succeeded(target, status, location):
+                result.status = f"failed: HTTP {status}" + (
+                    f" to {location.split('?')[0]}" if location else "")
+            if result.status != "missing":
+                print(f"  {target.name}: {result.status}", flush=True)
+                continue
+            lines = write_lines(scratch, target.name, probed["lines"])
+            warmup = write_lines(scratch, target.name + "-warmup", probed["warmup"])
+            result.distinct = len(probed["lines"])
+            # A short warm-up (other requests than the measured ones), the paired ceiling,
+            # then the target.
+            run_wrk(base, target, args, warm, cookie, warmup or lines, path=result.path)
+            cpu.settle()  # what the warm-up left queued
+            result.ceiling = run_wrk(base, CEILING, args, args.ceiling_duration, cpu=cpu)
+            if not result.ceiling.requests:  # a stall (another process): once more
+                time.sleep(2)
+                result.ceiling = run_wrk(base, CEILING, args, args.ceiling_duration, cpu=cpu)
+            duration = args.duration if target.headline else args.cached_duration
+            result.window = window = run_wrk(base, target, args, duration, cookie, lines, cpu,
+                                             path=result.path)
+            result.status = "ok" if not window.failed else (
+                f"failed: {window.failed} of {window.requests} answers not {target.expect} "
+                f"({describe_answers(window, target)})")
+            if result.distinct and window.requests > result.distinct:
+                result.status += f" ({window.requests} requests, {result.distinct} distinct)"
+            cpu.settle()  # the next target's warm-up starts on an idle server
+            measured += 1
+            if measured == 1:
+                run.rss_before_mb = rss_mb(worker_pids(server.pid))
+            print(f"  {target.name}: {window.rps:.0f} req/s (ceiling {result.ceiling.rps:.0f}, "
+                  f"{fmt(result.ratio, '{:.2f}')}), {fmt(window.cpu_ms, '{:.1f}')} ms CPU, "
+                  f"p95 {fmt(window.p95_ms, '{:.1f}')} ms, {result.queries} queries, "
+                  f"{result.status}, {window.errors} errors/timeouts", flush=True)
+            if target.method == "GET" and target.name in WEIGHED:
+                html, total, foreign = weigh(base, example, cookie)
+                if total:
+                    run.weights[target.name] = (html, total)
+                run.foreign_scripts += [f"{target.name}: {src}" for src in foreign]
+        pids = worker_pids(server.pid)
+        run.rss_after_mb, run.peak_rss_mb = rss_mb(pids), peak_rss_mb(pids)
+        if info.get("capacity_sql") and REGISTRATION in run.results:
+            run.overbooked = overbooked(env, info["capacity_sql"])
+    finally:
+        cpu.close()
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        shutil.rmtree(scratch, ignore_errors=True)
+    run.seconds = time.monotonic() - started
+    return run
+
+
 def fmt(value, pattern: str) -> str:
     return "–" if value is None else pattern.format(value)
 
 
-def report(runs: list[SizeRun], args) -> str:
+def _cells(r: Result) -> str:
+    w, c = r.window, r.ceiling
+    cpu = fmt(w.cpu_ms, "{:.1f}") + (f" ({w.app_cpu_ms:.1f} app)" if w.app_cpu_ms else "")
+    return (f"{fmt(w.rps, '{:.0f}')} | {fmt(c.rps, '{:.0f}')} | {fmt(r.ratio, '{:.2f}')} | "
+            f"{cpu} | {fmt(c.cpu_ms, '{:.2f}')} | {fmt(w.p50_ms, '{:.1f}')} | "
+            f"{fmt(w.p95_ms, '{:.1f}')} | {fmt(r.queries, '{}')}")
+
+
+def _status(r: Result) -> str:
+    extra = f" ({r.window.errors} errors/timeouts > 10 s)" if r.window.errors else ""
+    return r.status + extra
+
+
+def report(runs: list[SizeRun], args, wall: float) -> str:
     lines = [
         "# Performance",
         "",
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC with `bench/run.py` "
-        f"(wrk, {args.connections} connections, {args.threads} threads, {args.duration} per "
-        f"target; gunicorn, {args.workers} sync workers, production settings, PostgreSQL, "
-        "persistent connections). How to rerun: `bench/README.md`.",
+        f"(wrk, {args.connections} connections, {args.threads} threads; {args.duration} per "
+        f"headline target and {args.cached_duration} per cached one, each right after a "
+        f"{args.ceiling_duration} ceiling window of its own; gunicorn, {args.workers} sync "
+        "workers, production settings, PostgreSQL, persistent connections). The whole run "
+        f"took {wall / 60:.1f} min. How to rerun: `bench/README.md`.",
+        "",
+        "How to read the tables: *req/s* is the target's throughput, *ceiling* the no-database "
+        "view `/bench/ping` measured just before it (so both see the same load), *ratio* the "
+        "one over the other. *CPU ms/req* is the server's CPU per request: the gunicorn "
+        "workers plus the PostgreSQL backends of the database (in brackets the gunicorn part); "
+        "*ceiling CPU* the same for the ceiling. A target counts only 2xx answers (3xx for a "
+        "POST that redirects to what it made): anything else, a redirect to sign in included, "
+        "makes it *failed*, never followed.",
         "",
         "## Machine",
         "",
         machine(),
         "",
     ]
+    header = ("| page | status | req/s | ceiling req/s | ratio | CPU ms/req | ceiling CPU "
+              "ms/req | p50 ms | p95 ms | queries |")
+    rule = "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
     for run in runs:
-        ceiling = next((r.rps for r in run.results.values()
-                        if r.name == TARGETS[0].name and r.rps), None)
+        cached_of = {t.cached_of: t.name for t in TARGETS if t.cached_of}
         lines += [f"## {run.size} size (`{run.database}`: "
                   + ", ".join(f"{v:,} {k}" for k, v in run.counts.items()) + ")", "",
-                  "| page | URL | status | req/s | p50 ms | p95 ms | / ceiling | queries |",
-                  "|---|---|---|---:|---:|---:|---:|---:|"]
+                  "### Headline: every request a miss (crowds, signed-in pages, POSTs)", "",
+                  header + " cached (one URL): req/s, ratio |", rule + "---:|"]
         for r in run.results.values():
-            ratio = r.rps / ceiling if r.rps and ceiling else None
-            extra = f" ({r.non2xx} non-2xx)" if r.non2xx else ""
-            extra += f" ({r.errors} errors/timeouts > 10 s)" if r.errors else ""
-            lines.append(f"| {r.name} | `{r.path or '–'}` | {r.status}{extra} | "
-                         f"{fmt(r.rps, '{:.0f}')} | {fmt(r.p50_ms, '{:.1f}')} | "
-                         f"{fmt(r.p95_ms, '{:.1f}')} | {fmt(ratio, '{:.2f}')} | "
-                         f"{fmt(r.queries, '{}')} |")
-        lines += ["", f"- Peak resident memory of a gunicorn worker (VmHWM): "
-                  f"{fmt(run.peak_rss_mb, '{:.0f}')} MB"]
+            target = next(t for t in TARGETS if t.name == r.name)
+            if not target.headline:
+                continue
+            cached = run.results.get(cached_of.get(r.name, ""))
+            second = (f"{cached.window.rps:.0f}, {fmt(cached.ratio, '{:.2f}')}"
+                      if cached and cached.window.rps else "–")
+            lines.append(f"| {r.name} | {_status(r)} | {_cells(r)} | {second} |")
+        lines += ["", "### Second column: one repeated URL (public pages from the workers' "
+                  "caches)", "", header, rule]
+        for r in run.results.values():
+            target = next(t for t in TARGETS if t.name == r.name)
+            if not target.headline:
+                lines.append(f"| {r.name} (`{r.path or '–'}`) | {_status(r)} | {_cells(r)} |")
+        lines += ["", "- Worker memory (largest VmRSS of a gunicorn worker): "
+                  f"{fmt(run.rss_before_mb, '{:.0f}')} MB after the first target, "
+                  f"{fmt(run.rss_after_mb, '{:.0f}')} MB after the last; peak (VmHWM) "
+                  f"{fmt(run.peak_rss_mb, '{:.0f}')} MB",
+                  f"- This size took {run.seconds / 60:.1f} min (probe, server, every window)"]
         for name, (html, total) in run.weights.items():
             lines.append(f"- Page weight, {name}: {total / 1024:.1f} KB compressed "
                          f"(HTML {html / 1024:.1f} KB + same-origin CSS/JS)")
@@ -409,35 +590,53 @@ def targets_met(runs: list[SizeRun]) -> list[str]:
     if full is None:
         out.append("- (the full size was not run: every target below is judged at the small "
                    "size only)")
-    for name in (t.name for t in TARGETS if not t.ceiling and not t.uncached):
+    for target in (t for t in TARGETS if not t.ceiling):
+        name = target.name
         r = main.results.get(name) if main else None
-        if r is None or r.queries is None or r.rps is None:
-            line(None, f"{name}: not available yet ({r.status if r else 'not run'})")
+        if r is None or r.queries is None or r.window.rps is None:
+            line(None if r is None or not r.failed else False,
+                 f"{name}: {r.status if r else 'not run'}")
             continue
         other = small.results.get(name) if small and full else None
+        if r.failed:
+            line(False, f"{name}: {r.status}")
         constant = other is None or other.queries is None or other.queries == r.queries
-        line(r.queries <= MAX_QUERIES and constant,
-             f"{name}: {r.queries} queries (at most {MAX_QUERIES}"
+        # A POST writes (a lock, a row, a version): judged on not growing with the data.
+        line(constant and (target.method == "POST" or r.queries <= MAX_QUERIES),
+             f"{name}: {r.queries} queries ("
+             + ("the same at both sizes" if target.method == "POST" else f"at most {MAX_QUERIES}")
              + (f", {other.queries} at 1/100" if other and other.queries is not None else "")
              + ")")
-        ceiling = main.results.get(TARGETS[0].name)
-        if ceiling and ceiling.rps and r.name != REGISTRATION:
-            line(r.rps >= ceiling.rps / 3,
-                 f"{name}: {r.rps / ceiling.rps:.2f} of the ceiling's throughput (at least 0.33)")
-        if other and other.p95_ms and r.p95_ms and r.name != REGISTRATION:
-            line(r.p95_ms <= 1.5 * other.p95_ms,
-                 f"{name}: p95 {r.p95_ms:.1f} ms at full size, {other.p95_ms:.1f} ms at 1/100 "
-                 "(at most 1.5x)")
+        share = POST_SHARE if target.method == "POST" else GET_SHARE
+        if r.ratio is not None:
+            line(r.ratio >= share, f"{name}: {r.ratio:.2f} of its paired ceiling "
+                 f"(at least {share:.2f}; {r.window.rps:.0f} against {r.ceiling.rps:.0f} "
+                 "req/s)")
+        if target.headline and other and other.window.p95_ms and r.window.p95_ms:
+            line(r.window.p95_ms <= P95_GROWTH * other.window.p95_ms,
+                 f"{name}: p95 {r.window.p95_ms:.1f} ms at full size, "
+                 f"{other.window.p95_ms:.1f} ms at 1/100 (at most {P95_GROWTH}x)")
+    me = next((t.name for t in TARGETS if t.path == "/me/"), None)
+    mf = full.results.get(me) if full and me else None
+    ms = small.results.get(me) if small and me else None
+    if mf and ms and mf.window.cpu_ms and ms.window.cpu_ms:
+        line(mf.window.cpu_ms <= P95_GROWTH * ms.window.cpu_ms,
+             f"/me/ CPU per request at full size within {P95_GROWTH}x of 1/100: "
+             f"{mf.window.cpu_ms:.1f} ms against {ms.window.cpu_ms:.1f} ms")
+    for run in runs:
+        if run.rss_before_mb and run.rss_after_mb:
+            line(run.rss_after_mb <= RSS_GROWTH * run.rss_before_mb,
+                 f"worker memory flat through the {run.size} run: {run.rss_before_mb:.0f} MB "
+                 f"after the first target, {run.rss_after_mb:.0f} MB after the last "
+                 f"(at most {RSS_GROWTH}x)")
+    if full and small and full.rss_after_mb and small.rss_after_mb:
+        line(full.rss_after_mb <= RSS_GROWTH * small.rss_after_mb,
+             f"worker memory does not grow with the data: {full.rss_after_mb:.0f} MB at full "
+             f"size, {small.rss_after_mb:.0f} MB at 1/100 (at most {RSS_GROWTH}x)")
     search = main.results.get(SEARCH) if main else None
-    line(search.p95_ms < 50 if search and search.p95_ms else None,
-         f"directory search by place under 50 ms at p95 under load"
-         + (f": {search.p95_ms:.1f} ms" if search and search.p95_ms else ""))
-    for target in (t for t in TARGETS if t.uncached):
-        r = main.results.get(target.name) if main else None
-        if r and r.p95_ms:
-            out.append(f"- (not a target) {target.name}, every request rendered afresh: "
-                       f"p50 {r.p50_ms:.1f} ms, p95 {r.p95_ms:.1f} ms, "
-                       f"{r.queries} queries")
+    line(search.window.p95_ms < 50 if search and search.window.p95_ms else None,
+         "directory search by place (cached) under 50 ms at p95 under load"
+         + (f": {search.window.p95_ms:.1f} ms" if search and search.window.p95_ms else ""))
     weight = main.weights.get("directory") if main else None
     line(weight[1] < 60 * 1024 if weight else None,
          "directory page under 60 KB compressed"
@@ -448,12 +647,27 @@ def targets_met(runs: list[SizeRun]) -> list[str]:
     return out
 
 
+GENERATED = re.compile(r"## (Machine|Targets|\w+ size \()")
+
+
+def kept_sections(previous: str) -> str:
+    """The previous file's hand-written `## ` sections (what the figures mean, where the time
+    goes, other benchmarks' figures, what to fix), which survive reruns: every one but those
+    this script writes."""
+    sections = re.split(r"\n(?=## )", previous)[1:]
+    kept = [section.rstrip("\n") for section in sections if not GENERATED.match(section)]
+    return "".join("\n" + section + "\n" for section in kept)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="small,full")
     parser.add_argument("--small-db", default="twc_bench_small")
     parser.add_argument("--full-db", default="twc_bench")
-    parser.add_argument("--duration", default="15s")
+    parser.add_argument("--duration", default="8s", help="per headline target")
+    parser.add_argument("--cached-duration", default="4s", help="per cached (one URL) target")
+    parser.add_argument("--ceiling-duration", default="4s",
+                        help="the ceiling window run right before each target")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
     # Sync workers, 2 x cores + 1 (gunicorn's advice): a worker waiting on PostgreSQL leaves
@@ -461,22 +675,33 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--only", nargs="*", help="target names (the ceiling always runs)")
     parser.add_argument("--out", default=str(ROOT / "docs/performance.md"))
+    parser.add_argument("--json", help="also write the figures as JSON here")
     args = parser.parse_args()
     require_wrk()
+    # Stopped (Ctrl-C, or SIGTERM also when started in the background, where SIGINT is
+    # ignored): the `finally` blocks stop gunicorn and remove the temporary files.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("bench/run.py: stopped"))
+    started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="bench-static-") as static_root:
         collectstatic(server_env(PG + args.small_db, static_root))
         runs = []
         for size in args.sizes.split(","):
             database = args.full_db if size == "full" else args.small_db
             runs.append(run_size(size, database, args, static_root))
-    text = report(runs, args)
+    wall = time.monotonic() - started
+    text = report(runs, args, wall)
     out = Path(args.out)
-    # A hand-written "## Notes" section (what the figures mean, what to fix) survives reruns.
     previous = out.read_text() if out.exists() else ""
-    if "\n## Notes" in previous:
-        text += "\n## Notes" + previous.split("\n## Notes", 1)[1]
-    out.write_text(text)
+    out.write_text(text + kept_sections(previous))
+    if args.json:
+        Path(args.json).write_text(json.dumps(
+            {"wall_seconds": wall, "load": os.getloadavg(),
+             "runs": [{**asdict(run), "results": {
+                 k: {**asdict(r), "ratio": r.ratio} for k, r in run.results.items()}}
+                 for run in runs]}, indent=1))
     print(text)
+    print(f"whole run: {wall / 60:.1f} min")
 
 
 if __name__ == "__main__":

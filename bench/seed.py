@@ -558,7 +558,7 @@ def seed_registrations(seed: Seed) -> int:
                 confirmed = status not in ("pending", "cancelled")
                 created = starts - timedelta(days=10, minutes=k)
                 yield (next_id, s, f"Person {person}", f"person{person}@bench.example", person,
-                       status, f"bench{next_id}", confirmed, created,
+                       status, f"bench{next_id:011d}", confirmed, created,
                        created + timedelta(minutes=5) if confirmed else None,
                        created + timedelta(days=1) if status == "cancelled" else None)
                 next_id += 1
