@@ -19,7 +19,7 @@ from audit.log import record
 from audit.models import AuditAction
 from core import ratelimit
 from members.emails import enqueue_email
-from twc.i18n import supported
+from core.locale import supported, zone
 
 from .models import (
     PLACE_HOLDING,
@@ -31,7 +31,7 @@ from .models import (
     RegistrationStatus as S,
 )
 from . import signals
-from .times import format_span, zone
+from .times import format_span
 
 # Which registration status may become which.
 ALLOWED: dict[str, set[str]] = {

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chapters import pagecache
 from core import ratelimit
+from core.locale import supported, viewer_zone
 from chapters.models import Chapter
 from members import permissions
 
@@ -37,7 +38,7 @@ from .forms import (
 from .funnel import funnel
 from .models import PLACE_HOLDING, OnboardingSession, Registration, RegistrationStatus
 from .qr import qr_svg
-from .times import annotate_times, format_local, viewer_zone
+from .times import annotate_times, format_local
 
 PAGE_SIZE = 20
 MAX_ID = 2**31 - 1
@@ -232,7 +233,6 @@ def _sign_in_after_confirmation(request, registration: Registration,
     from allauth.account.utils import perform_login
 
     from members.services import CONFIRMED_LINK_SIGNS_IN_FOR, account_for_confirmed_address
-    from twc.i18n import supported
 
     if request.user.is_authenticated:
         if request.user.email.lower() == registration.email.lower():

@@ -8,7 +8,8 @@ URLs are the same in every language.
 For other apps:
 - `language_for(user_or_email)`: the language to write to someone in, e.g.
   `enqueue_email(user.email, "onboarding/reminder", context, language_for(user))`.
-- Template filters for formatting, in `{% load i18n_extras %}` (twc/templatetags/i18n_extras.py):
+- Formatting in the viewer's language, `core/locale.py`, also as template filters in
+  `{% load i18n_extras %}`:
   `{{ km|distance }}`, `{{ "it"|language_name }}`, `{{ "DE"|country_name }}`.
 """
 
@@ -22,13 +23,10 @@ from django.utils import translation
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from core.locale import supported
+
 if TYPE_CHECKING:
     from members.models import User
-
-
-def supported(code: str | None) -> str:
-    """The code if it is one of our LANGUAGES (en, it, de, fr, es), else ""."""
-    return code if code and code in dict(settings.LANGUAGES) else ""
 
 
 def language_for(user_or_email: User | str | None) -> str:

@@ -132,7 +132,6 @@ TEMPLATES = [
                 "twc.context_processors.network",
             ],
             "builtins": ["django.templatetags.i18n"],
-            "libraries": {"i18n_extras": "twc.templatetags.i18n_extras"},
         },
     }
 ]

@@ -4,10 +4,11 @@ from allauth.account.models import EmailAddress
 from django import template
 from django.db.models.functions import Lower
 
+from core.locale import viewer_zone
 from members import permissions
 
 from ..models import OnboardingSession, Registration
-from ..times import annotate_times, viewer_zone
+from ..times import annotate_times
 
 register = template.Library()
 
