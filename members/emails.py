@@ -1,54 +1,5 @@
-"""Emails go out as background tasks, rendered in the recipient's language.
+"""The email task's old home: task rows queued before it moved to core.emails name
+`members.emails.send_email`, and a worker imports them by that path. Send nothing new
+through here; remove once no task row names it."""
 
-Each email is sent at most once per recipient, template and object key (`core.delivery`):
-a task that runs again after its worker was killed, or a reminder queued twice, sends
-nothing new. Callers pass `key`, naming the event the email tells about, e.g.
-`registration:42` or `application:7:event:19`; without one, the key is the task's own id
-(at most once per queued task).
-"""
-
-from django.conf import settings
-from django.core.mail import EmailMessage
-from django.tasks import task
-from django.template.loader import render_to_string
-from django.utils import translation
-
-from core.delivery import deliver_once
-
-
-def render_email(template: str, context: dict, language: str = "") -> tuple[str, str]:
-    """Render templates/emails/<template>_subject.txt and _body.txt in that language."""
-    context = {"NETWORK_NAME": settings.NETWORK_NAME, "SITE_URL": settings.SITE_URL, **context}
-    with translation.override(language or settings.LANGUAGE_CODE):
-        subject = render_to_string(f"emails/{template}_subject.txt", context)
-        body = render_to_string(f"emails/{template}_body.txt", context)
-    return " ".join(subject.split()), body
-
-
-@task(takes_context=True)
-def send_email(context, to: list[str], template: str, data: dict, language: str = "",
-               key: str = "") -> int:
-    """Send one email to each recipient not yet sent it under this key; return how many.
-
-    `context` is the task's (Django's tasks framework names it so); `data` the template's.
-    """
-    subject, body = render_email(template, data, language)
-    key = key or f"task:{context.task_result.id}"
-    sent = 0
-    for recipient in to:
-        # One message per recipient: nobody sees who else got it.
-        message = EmailMessage(subject, body, to=[recipient])
-        sent += deliver_once(recipient, template, key, message.send)
-    return sent
-
-
-def enqueue_email(to: str | list[str], template: str, context: dict, language: str = "", *,
-                  key: str = "") -> None:
-    """Queue an email; the task worker (`manage.py db_worker`) sends it.
-
-    The context must be JSON-serializable: pass strings and numbers, not model instances.
-    `key` names the object or event the email is about (see the module docstring).
-    """
-    recipients = [to] if isinstance(to, str) else list(to)
-    if recipients:
-        send_email.enqueue(recipients, template, context, language, key)
+from core.emails import send_email  # noqa: F401

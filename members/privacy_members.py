@@ -2,6 +2,8 @@
 
 from allauth.account.models import EmailAddress
 
+from core.emails import EMAIL_TASK_PATHS
+
 from .enums import MembershipRole, MembershipStatus
 from .models import Membership, PolicyVersion
 
@@ -74,7 +76,7 @@ def _forget_in_digests(user) -> None:
     if not chapters:
         return
     name = str(user)
-    rows = (DBTaskResult.objects.filter(task_path="members.emails.send_email")
+    rows = (DBTaskResult.objects.filter(task_path__in=EMAIL_TASK_PATHS)
             .annotate(text=Cast("args_kwargs", TextField())).filter(text__icontains=name))
     for row in rows:
         args = row.args_kwargs.get("args") or []

@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 
 from audit.log import record
 from audit.models import AuditAction
+from core.emails import enqueue_email, recipient_language
 from core.task_privacy import erase_task_rows
 
-from .emails import enqueue_email
 from .enums import MembershipRole, MembershipStatus
 from .models import (
     ErasureRecord,
@@ -194,7 +194,7 @@ def _email_person(membership: Membership, template: str, **context) -> None:
     enqueue_email(user.email, f"members/{template}",
                   {"name": str(user), "chapter": membership.chapter.name,
                    "chapter_url": membership.chapter.get_absolute_url(), **context},
-                  user.preferred_language, key=f"membership:{membership.pk}:{occasion}")
+                  recipient_language(user), key=f"membership:{membership.pk}:{occasion}")
 
 
 @transaction.atomic

@@ -20,8 +20,8 @@ from django.utils import timezone
 from audit.log import record
 from audit.models import AuditAction
 from core import ratelimit
+from core.emails import enqueue_email
 from core.locale import supported
-from members.emails import enqueue_email
 
 from . import audiences
 from .models import (
