@@ -1,8 +1,10 @@
-"""Who may do what: the one place that decides. Views and templates ask these predicates.
+"""Roles, and who may do what with chapters' members, policies, sessions and outreach.
 
 Each predicate takes the acting user first and the object second, and answers a plain bool.
 Roles: a Global admin and a coach are network-level (flags on the person); an organizer is
-an active membership with the organizer role in one chapter.
+an active membership with the organizer role in one chapter. The apps above build their own
+predicates on these roles, beside their scoped querysets (cdp/permissions.py,
+network/permissions.py).
 """
 
 from __future__ import annotations
@@ -19,13 +21,13 @@ if TYPE_CHECKING:
     from .models import User
 
 
-def _signed_in(user) -> bool:
+def signed_in(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
 
 def has_mfa(user: User) -> bool:
     """Whether the person has a second factor (TOTP) set up."""
-    if not _signed_in(user):
+    if not signed_in(user):
         return False
     cached = getattr(user, "_has_mfa", None)
     if cached is None:
@@ -37,16 +39,16 @@ def has_mfa(user: User) -> bool:
 
 
 def is_global_admin(user: User) -> bool:
-    return _signed_in(user) and user.is_global_admin
+    return signed_in(user) and user.is_global_admin
 
 
 def is_coach(user: User) -> bool:
-    return _signed_in(user) and user.is_coach
+    return signed_in(user) and user.is_coach
 
 
 def organizer_chapter_ids(user: User) -> frozenset[int]:
     """The chapters this person organizes, read once per request."""
-    if not _signed_in(user):
+    if not signed_in(user):
         return frozenset()
     cached = getattr(user, "_organizer_chapter_ids", None)
     if cached is None:
@@ -140,110 +142,6 @@ def may_manage_partners(user: User) -> bool:
 
 
 # ---------------------------------------------------------------------------------------
-# Chapter Development Program: applications, coaching, launch.
-# ---------------------------------------------------------------------------------------
-
-
-def may_review_applications(user: User) -> bool:
-    """The Chapter Development Program queue, coach assignment, launch."""
-    return has_mfa(user) and is_global_admin(user)
-
-
-def may_coach(user: User) -> bool:
-    return has_mfa(user) and is_coach(user)
-
-
-if TYPE_CHECKING:
-    from cdp.models import Application
-
-
-def is_applicant(user: User, application: Application) -> bool:
-    """One of the group applying, or invited by email and signed in with that address."""
-    if not _signed_in(user):
-        return False
-    cache = getattr(user, "_applicant_of", None)
-    if cache is None:
-        from cdp.models import ApplicationApplicant, ApplicationInvitation
-
-        cache = set(ApplicationApplicant.objects.filter(user=user)
-                    .values_list("application_id", flat=True))
-        cache |= set(ApplicationInvitation.objects.filter(email=user.email.lower())
-                     .values_list("application_id", flat=True))
-        user._applicant_of = cache
-    return application.pk in cache
-
-
-def is_assigned_coach(user: User, application: Application) -> bool:
-    return may_coach(user) and application.coach_id == user.pk
-
-
-def may_view_application(user: User, application: Application) -> bool:
-    """Status, history, milestones: applicants, the assigned coach, Global admins."""
-    return (is_applicant(user, application) or is_assigned_coach(user, application)
-            or may_review_applications(user))
-
-
-def may_edit_application(user: User, application: Application) -> bool:
-    """Applicants edit their application only while changes are requested."""
-    return application.state == "changes_requested" and is_applicant(user, application)
-
-
-def may_act_as(user: User, application: Application, role: str) -> bool:
-    """Whether `user` holds the role a transition table entry names ("admin"/"applicant")."""
-    if role == "admin":
-        return may_review_applications(user)
-    if role == "applicant":
-        return is_applicant(user, application)
-    return False
-
-
-def may_mark_milestones(user: User, application: Application) -> bool:
-    return application.state == "in_program" and is_applicant(user, application)
-
-
-def may_verify_milestones(user: User, application: Application) -> bool:
-    """Only the coach assigned to this application (with a second factor)."""
-    return application.state == "in_program" and is_assigned_coach(user, application)
-
-
-def may_read_coaching_log(user: User, application: Application) -> bool:
-    """The private coaching log: the assigned coach, the applicants, Global admins."""
-    return may_view_application(user, application)
-
-
-def may_write_coaching_note(user: User, application: Application) -> bool:
-    return is_assigned_coach(user, application) or may_review_applications(user)
-
-
-def may_see_applicant_contacts(user: User, application: Application) -> bool:
-    """Who applied and their email addresses: the assigned coach and Global admins only."""
-    return is_assigned_coach(user, application) or may_review_applications(user)
-
-
-def may_edit_page_details(user: User, application: Application) -> bool:
-    """What the launched chapter's page will say: the applicants and Global admins, while
-    the application is open."""
-    return not application.is_final and (is_applicant(user, application)
-                                         or may_review_applications(user))
-
-
-def may_launch(user: User, application: Application) -> bool:
-    return application.state == "in_program" and may_review_applications(user)
-
-
-def may_see_training_resources(user: User) -> bool:
-    """Program participants: anyone who applied or was invited, coaches, Global admins."""
-    if may_coach(user) or may_review_applications(user):
-        return True
-    if not _signed_in(user):
-        return False
-    from cdp.models import ApplicationApplicant, ApplicationInvitation
-
-    return (ApplicationApplicant.objects.filter(user=user).exists()
-            or ApplicationInvitation.objects.filter(email=user.email.lower()).exists())
-
-
-# ---------------------------------------------------------------------------------------
 # Outreach: followers, announcements.
 # ---------------------------------------------------------------------------------------
 
@@ -272,11 +170,6 @@ def may_use_admin(user: User) -> bool:
     """Django's admin at all: staff who are Global admins, with a second factor. Being a
     Django superuser adds nothing; each model there asks its own predicate too."""
     return has_mfa(user) and is_global_admin(user) and user.is_staff
-
-
-def may_configure_program(user: User) -> bool:
-    """The program's milestones and training resources (content, no one's personal data)."""
-    return has_mfa(user) and is_global_admin(user)
 
 
 # ---------------------------------------------------------------------------------------
