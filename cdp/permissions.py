@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
-from members.permissions import has_mfa, is_coach, is_global_admin, signed_in
+from core.roles import has_mfa, is_coach, is_global_admin, signed_in
 
 from .enums import ApplicationState
 from .models import Application

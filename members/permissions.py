@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from allauth.mfa.models import Authenticator
+from core.roles import has_mfa, is_coach, is_global_admin, signed_in
 
 from .enums import MembershipRole, MembershipStatus
 
@@ -19,31 +19,6 @@ if TYPE_CHECKING:
     from chapters.models import Chapter
 
     from .models import User
-
-
-def signed_in(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
-
-
-def has_mfa(user: User) -> bool:
-    """Whether the person has a second factor (TOTP) set up."""
-    if not signed_in(user):
-        return False
-    cached = getattr(user, "_has_mfa", None)
-    if cached is None:
-        cached = Authenticator.objects.filter(
-            user=user, type=Authenticator.Type.TOTP
-        ).exists()
-        user._has_mfa = cached
-    return cached
-
-
-def is_global_admin(user: User) -> bool:
-    return signed_in(user) and user.is_global_admin
-
-
-def is_coach(user: User) -> bool:
-    return signed_in(user) and user.is_coach
 
 
 def organizer_chapter_ids(user: User) -> frozenset[int]:
@@ -72,18 +47,8 @@ def is_organizer(user: User, chapter: Chapter) -> bool:
     return chapter.pk in organizer_chapter_ids(user)
 
 
-# ---------------------------------------------------------------------------------------
-# Directory: chapter pages, status, partners.
 # (Each section below belongs to one part of the product; add a predicate inside its own
 # section so that parallel work on other parts does not touch the same lines.)
-# ---------------------------------------------------------------------------------------
-
-
-def may_edit_chapter(user: User, chapter: Chapter) -> bool:
-    """The chapter's page: its organizers and Global admins."""
-    return has_mfa(user) and (is_organizer(user, chapter) or is_global_admin(user))
-
-
 # ---------------------------------------------------------------------------------------
 # Membership: policies, join requests, member lists.
 # ---------------------------------------------------------------------------------------
@@ -132,15 +97,6 @@ def may_see_session_funnel(user: User, chapter: Chapter) -> bool:
 # ---------------------------------------------------------------------------------------
 
 
-def may_change_chapter_status(user: User) -> bool:
-    """Dormant, graduated, closed: the directory's truth is kept by Global admins."""
-    return has_mfa(user) and is_global_admin(user)
-
-
-def may_manage_partners(user: User) -> bool:
-    return has_mfa(user) and is_global_admin(user)
-
-
 # ---------------------------------------------------------------------------------------
 # Outreach: followers, announcements.
 # ---------------------------------------------------------------------------------------
@@ -171,11 +127,3 @@ def may_use_admin(user: User) -> bool:
     Django superuser adds nothing; each model there asks its own predicate too."""
     return has_mfa(user) and is_global_admin(user) and user.is_staff
 
-
-# ---------------------------------------------------------------------------------------
-# Audit log.
-# ---------------------------------------------------------------------------------------
-
-
-def may_read_audit_log(user: User) -> bool:
-    return has_mfa(user) and is_global_admin(user)

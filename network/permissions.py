@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet
 
 from cdp import permissions as program
+from chapters import permissions as chapter_permissions
 from members import permissions as can
 from members.enums import MembershipStatus
 from members.models import Membership
@@ -47,7 +48,7 @@ def may_see_network_health(user: User) -> bool:
 
 
 def may_review_inactive_chapters(user: User) -> bool:
-    return can.may_change_chapter_status(user)
+    return chapter_permissions.may_change_chapter_status(user)
 
 
 def may_request_revival(user: User, chapter: Chapter) -> bool:

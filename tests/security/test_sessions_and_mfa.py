@@ -7,7 +7,9 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from audit import permissions as audit_permissions
 from cdp import permissions as cdp_permissions
+from chapters import permissions as chapter_permissions
 from members import permissions
 from tests import factories
 from tests.conftest import signed_in
@@ -64,7 +66,7 @@ def test_the_sessions_page_needs_a_sign_in(db):
 
 
 # The apps' permission modules whose predicates are asked about a chapter or an application.
-PERMISSION_MODULES = (permissions, cdp_permissions)
+PERMISSION_MODULES = (chapter_permissions, permissions, cdp_permissions, audit_permissions)
 
 
 def all_predicates():
