@@ -367,7 +367,7 @@ def delete_account(user: User, *, record_erasure: bool = True) -> None:
     from allauth.usersessions.models import UserSession
     from django.contrib.sessions.models import Session
 
-    from .privacy import erase_personal_data
+    from core.personal_data import erase_personal_data
 
     if record_erasure:
         salt = secrets.token_hex(16)

@@ -291,7 +291,7 @@ def leave(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def export_my_data(request: HttpRequest) -> HttpResponse:
     """Everything held about the signed-in person, as a JSON download."""
-    from .privacy import export_personal_data
+    from core.personal_data import export_personal_data
 
     body = json.dumps(export_personal_data(request.user), indent=2, default=str)
     response = HttpResponse(body, content_type="application/json")
