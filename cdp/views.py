@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from chapters.geo import chapters_near
 from core import ratelimit
+from core.pagination import MAX_ID
 from members.models import User
 
 from . import permissions as can
@@ -27,7 +28,6 @@ from .forms import ApplicationForm, AssignCoachForm, CoachingNoteForm, NoteForm,
 from .models import Application, Milestone, MilestoneProgress, TrainingResource
 from .uploads import content_type_for
 
-MAX_ID = 2**63 - 1
 # The button that makes each move, by the role that makes it.
 MOVE_LABELS = {
     (ApplicationState.IN_REVIEW, services.ADMIN): _lazy("Start the review"),

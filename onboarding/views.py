@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from chapters import pagecache
 from core import ratelimit
 from core.locale import supported, viewer_zone
+from core.pagination import MAX_ID, BoundedPaginator
 from chapters.models import Chapter
 from members import permissions
 
@@ -41,19 +41,10 @@ from .qr import qr_svg
 from .times import annotate_times, format_local
 
 PAGE_SIZE = 20
-MAX_ID = 2**31 - 1
 # The public list pages through at most this many upcoming sessions (filters narrow it):
 # counting every upcoming session of a large network on each request costs more than the
 # page itself.
 MAX_LISTED = 50 * PAGE_SIZE
-
-
-class CappedPaginator(Paginator):
-    """Counts at most MAX_LISTED rows (one COUNT over a LIMIT), so the cost stays flat."""
-
-    @cached_property
-    def count(self) -> int:
-        return self.object_list.values("pk")[:MAX_LISTED].count()
 
 
 def _public_sessions():
@@ -109,7 +100,8 @@ def session_list(request: HttpRequest) -> HttpResponse:
             else:
                 status = 400
                 sessions = sessions.none()
-        page = CappedPaginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
+        paginator = BoundedPaginator(sessions, PAGE_SIZE, ahead=MAX_LISTED)
+        page = paginator.get_page(request.GET.get("page"))
         annotate_times(page.object_list, zone)
         query = request.GET.copy()
         query.pop("page", None)
