@@ -27,6 +27,7 @@ from core.task_privacy import erase_task_rows
 
 from .enums import MembershipRole, MembershipStatus
 from .models import (
+    POLICY_RULE_FIELDS,
     ErasureRecord,
     JoinRequestDigest,
     Membership,
@@ -38,14 +39,6 @@ from .rules import Decision, Rules, effective_rules, eligibility, loosenings, ru
 
 if TYPE_CHECKING:
     from chapters.models import Chapter
-
-POLICY_RULE_FIELDS = (
-    "exclude_hire_fire",
-    "exclude_owners_executives_investors",
-    "allow_supporters",
-    "approval_required",
-    "questions",
-)
 
 
 @transaction.atomic
