@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage, mailers
 from django.db import connection, transaction
+from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -148,6 +149,12 @@ def deliver(message_id: int, *, batch: int = BATCH) -> int:
                 cursor.execute("RESET synchronous_commit")
 
 
+@task
+def deliver_message(message_id: int) -> int:
+    """Send a message's unsent deliveries (safe to run twice at once: rows are locked)."""
+    return deliver(message_id)
+
+
 def _relax_commits() -> bool:
     """One commit per recipient: on PostgreSQL, do not wait for each to reach the disk.
 
@@ -201,13 +208,11 @@ STALLED_AFTER = dt.timedelta(minutes=10)
 def resume_stalled(now: dt.datetime | None = None) -> int:
     """Queue the send again for messages with unsent rows and no progress for a while (their
     worker died: its task row stays "running" for ever)."""
-    from .tasks import deliver as deliver_task
-
     now = now or timezone.now()
     stalled = list(Message.objects.filter(sent_at__isnull=False, finished_at__isnull=True,
                                           progress_at__lt=now - STALLED_AFTER)
                    .values_list("pk", flat=True))
     for pk in stalled:
         Message.objects.filter(pk=pk).update(progress_at=now)
-        deliver_task.enqueue(pk)
+        deliver_message.enqueue(pk)
     return len(stalled)

@@ -33,6 +33,7 @@ from .models import (
     MessageKind,
     PlaceWatch,
 )
+from .sending import deliver_message
 
 CONFIRM_WITHIN = dt.timedelta(days=7)
 
@@ -269,8 +270,6 @@ def _create_deliveries(message: Message) -> int:
 
 
 def _start(message: Message) -> None:
-    from .tasks import deliver
-
     count = _create_deliveries(message)
     now = timezone.now()
     message.sent_at, message.progress_at, message.recipient_count = now, now, count
@@ -279,7 +278,7 @@ def _start(message: Message) -> None:
     if count:
         # The task row is written in this transaction (database task backend): it exists
         # exactly when the deliveries do.
-        deliver.enqueue(message.pk)
+        deliver_message.enqueue(message.pk)
 
 
 def send_announcement(message: Message, *, actor, expected: int) -> Message:
