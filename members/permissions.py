@@ -1,10 +1,10 @@
-"""Roles, and who may do what with chapters' members, policies, sessions and outreach.
+"""The organizer role, and who may do what with chapters' members and policies.
 
 Each predicate takes the acting user first and the object second, and answers a plain bool.
 Roles: a Global admin and a coach are network-level (flags on the person); an organizer is
 an active membership with the organizer role in one chapter. The apps above build their own
-predicates on these roles, beside their scoped querysets (cdp/permissions.py,
-network/permissions.py).
+predicates on these roles, beside their scoped querysets (onboarding, cdp, outreach and
+network each have a permissions.py).
 """
 
 from __future__ import annotations
@@ -75,46 +75,6 @@ def may_edit_policy(user: User, chapter: Chapter | None) -> bool:
     if chapter is None:
         return has_mfa(user) and is_global_admin(user)
     return has_mfa(user) and is_organizer(user, chapter)
-
-
-# ---------------------------------------------------------------------------------------
-# Onboarding: sessions and registrations.
-# ---------------------------------------------------------------------------------------
-
-
-def may_manage_sessions(user: User, chapter: Chapter) -> bool:
-    """Schedule, edit, cancel onboarding sessions, see sign-ups, check people in."""
-    return has_mfa(user) and is_organizer(user, chapter)
-
-
-def may_see_session_funnel(user: User, chapter: Chapter) -> bool:
-    """The onboarding funnel (numbers only): the chapter's organizers and Global admins."""
-    return has_mfa(user) and (is_organizer(user, chapter) or is_global_admin(user))
-
-
-# ---------------------------------------------------------------------------------------
-# Directory, network level: the directory's truth and the partner list.
-# ---------------------------------------------------------------------------------------
-
-
-# ---------------------------------------------------------------------------------------
-# Outreach: followers, announcements.
-# ---------------------------------------------------------------------------------------
-
-
-def may_send_announcements(user: User, chapter: Chapter) -> bool:
-    """Write and send a chapter's announcements: its organizers."""
-    return has_mfa(user) and is_organizer(user, chapter)
-
-
-def may_see_follower_count(user: User, chapter: Chapter) -> bool:
-    """A count of followers, never the list: the chapter's organizers and Global admins."""
-    return has_mfa(user) and (is_organizer(user, chapter) or is_global_admin(user))
-
-
-def may_send_network_announcements(user: User) -> bool:
-    """Announcements to every chapter's people at once: Global admins."""
-    return has_mfa(user) and is_global_admin(user)
 
 
 # ---------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from core.pagination import MAX_ID, BoundedPaginator
 from chapters.models import Chapter
 from members import permissions
 
+from . import permissions as session_permissions
 from . import services
 from .calendar import chapter_feed, session_ics
 from .forms import (
@@ -62,7 +63,7 @@ def _managed_session(request, pk: int) -> OnboardingSession:
     if pk > MAX_ID:
         raise Http404
     session = get_object_or_404(OnboardingSession.objects.select_related("chapter"), pk=pk)
-    if not permissions.may_manage_sessions(request.user, session.chapter):
+    if not session_permissions.may_manage_sessions(request.user, session.chapter):
         raise PermissionDenied
     return session
 
@@ -126,7 +127,7 @@ def _detail_context(request, session, **extra):
     return {
         "session": session,
         "open": session.is_open_for_registration(),
-        "may_manage": permissions.may_manage_sessions(request.user, session.chapter),
+        "may_manage": session_permissions.may_manage_sessions(request.user, session.chapter),
         "has_viewer_zone": viewer_zone(request) is not None,
         **extra,
     }
@@ -388,7 +389,7 @@ def registration_calendar(request: HttpRequest, token: str) -> HttpResponse:
 
 def _managed_chapter(request, slug: str) -> Chapter:
     chapter = get_object_or_404(Chapter, slug=slug)
-    if not permissions.may_manage_sessions(request.user, chapter):
+    if not session_permissions.may_manage_sessions(request.user, chapter):
         raise PermissionDenied
     return chapter
 
@@ -549,7 +550,7 @@ def session_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 def chapter_funnel(request: HttpRequest, slug: str) -> HttpResponse:
     """Registered, attended, asked to join, became members: numbers for one month."""
     chapter = get_object_or_404(Chapter, slug=slug)
-    if not permissions.may_see_session_funnel(request.user, chapter):
+    if not session_permissions.may_see_session_funnel(request.user, chapter):
         raise PermissionDenied
     form = MonthForm(request.GET or None)
     today = timezone.now().date()
@@ -563,5 +564,5 @@ def chapter_funnel(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "onboarding/funnel.html", {
         "chapter": chapter, "form": form, "month": month,
         "numbers": funnel(chapter, month.year, month.month),
-        "may_manage": permissions.may_manage_sessions(request.user, chapter),
+        "may_manage": session_permissions.may_manage_sessions(request.user, chapter),
     }, status=status)

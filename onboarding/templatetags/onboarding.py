@@ -5,8 +5,8 @@ from django import template
 from django.db.models.functions import Lower
 
 from core.locale import viewer_zone
-from members import permissions
 
+from .. import permissions as session_permissions
 from ..models import OnboardingSession, Registration
 from ..times import annotate_times
 
@@ -31,7 +31,7 @@ def chapter_sessions(context, chapter):
     return {
         "chapter": chapter, "sessions": sessions, "request": request,
         "has_viewer_zone": zone is not None,
-        "may_manage": permissions.may_manage_sessions(user, chapter) if user else False,
+        "may_manage": session_permissions.may_manage_sessions(user, chapter) if user else False,
     }
 
 

@@ -11,6 +11,8 @@ from audit import permissions as audit_permissions
 from cdp import permissions as cdp_permissions
 from chapters import permissions as chapter_permissions
 from members import permissions
+from onboarding import permissions as onboarding_permissions
+from outreach import permissions as outreach_permissions
 from tests import factories
 from tests.conftest import signed_in
 
@@ -66,7 +68,8 @@ def test_the_sessions_page_needs_a_sign_in(db):
 
 
 # The apps' permission modules whose predicates are asked about a chapter or an application.
-PERMISSION_MODULES = (chapter_permissions, permissions, cdp_permissions, audit_permissions)
+PERMISSION_MODULES = (chapter_permissions, permissions, onboarding_permissions, cdp_permissions,
+                      outreach_permissions, audit_permissions)
 
 
 def all_predicates():
