@@ -3,9 +3,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from members.permissions import may_read_audit_log
-
 from .models import AuditAction, AuditEvent
+from .permissions import may_read_audit_log
 
 
 def audit_log(request: HttpRequest) -> HttpResponse:

@@ -4,9 +4,9 @@ not here: reviewers see them, and move them on, on the program's pages (cdp/serv
 
 from django.contrib import admin
 
-from members import permissions
 from members.admin_site import PredicateAdmin
 
+from . import permissions
 from .forms import TrainingResourceForm
 from .models import Milestone, MilestoneProgress, TrainingResource
 

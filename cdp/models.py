@@ -7,12 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from chapters.enums import ChapterKind
 from chapters.validators import validate_chapter_name
+from members.models import PolicyRules
 
 from .enums import ApplicationState, EventKind
 from .uploads import validate_resource_file
 
 
-class Application(models.Model):
+class Application(PolicyRules):
     """A group's request to start a chapter, from submission to launch or decline."""
 
     proposed_name = models.CharField(_("proposed name"), max_length=120,
@@ -37,18 +38,12 @@ class Application(models.Model):
     contact_email = models.EmailField(_("the chapter's contact email"), blank=True)
     meeting_frequency = models.CharField(_("how often the chapter will meet"), max_length=120,
                                          blank=True)
-    # The membership rules the group adopts: its chapter's first policy version at launch.
-    exclude_hire_fire = models.BooleanField(
-        _("exclude people who can hire or fire"), default=False,
-    )
+    # The membership rules the group adopts (its chapter's first policy version at launch)
+    # are members.PolicyRules'; a group starts out excluding owners, executives and
+    # investors.
     exclude_owners_executives_investors = models.BooleanField(
         _("exclude owners, executives and investors"), default=True,
     )
-    allow_supporters = models.BooleanField(
-        _("open to supporters who do not work in tech"), default=True,
-    )
-    approval_required = models.BooleanField(_("organizer approval required"), default=True)
-    questions = models.JSONField(_("the chapter's own questions"), default=list, blank=True)
 
     state = models.CharField(
         _("state"), max_length=20, choices=ApplicationState.choices,

@@ -1,21 +1,17 @@
 """What the program holds about a person: their applications, events, milestone notes."""
 
-from django.db.models import Q
-
 from .models import (
-    Application,
     ApplicationApplicant,
     ApplicationEvent,
     ApplicationInvitation,
     CoachingNote,
     MilestoneProgress,
 )
+from .permissions import applications_of
 
 
 def _applications(user):
-    return Application.objects.filter(
-        Q(applicationapplicant__user=user) | Q(invitations__email=user.email.lower())
-    ).distinct().order_by("id")
+    return applications_of(user).order_by("id")
 
 
 def export(user) -> dict:

@@ -21,11 +21,10 @@ from audit.models import AuditAction
 from chapters.enums import ChapterKind, ChapterStatus
 from chapters.models import RESERVED_SLUGS, Chapter
 from core import ratelimit
+from core.emails import enqueue_email, recipient_language
 from chapters.services import change_status
-from members.emails import enqueue_email
 from members.models import User
 from members.services import POLICY_RULE_FIELDS, add_organizer, adopt_policy_version
-from twc.i18n import language_for
 
 from . import signals
 from .enums import FINAL_STATES, EventKind
@@ -85,7 +84,7 @@ def _email_applicants(application: Application, template: str, context: dict, *,
         enqueue_email(user.email, template, {
             "name": str(user), "proposed_name": application.proposed_name,
             "url": f"/program/applications/{application.pk}/", **context,
-        }, user.preferred_language, key=key)
+        }, recipient_language(user), key=key)
 
 
 def _touch(application: Application, *fields: str) -> None:
@@ -170,7 +169,7 @@ def invite(application: Application, emails: Iterable[str], *, actor: User,
         if created and ratelimit.take_all(*limits):
             enqueue_email(email, "cdp/invited", {
                 "url": f"/program/applications/{application.pk}/",
-            }, language_for(email), key=f"invitation:{invitation.pk}")
+            }, recipient_language(email=email), key=f"invitation:{invitation.pk}")
 
 
 @transaction.atomic
@@ -373,7 +372,7 @@ def assign_coach(application: Application, coach: User, *, actor: User) -> Appli
     record(actor, AuditAction.APPLICATION_COACH_ASSIGNED, locked, summary=str(coach))
     enqueue_email(coach.email, "cdp/coach_assigned", {
         "name": str(coach), "proposed_name": locked.proposed_name,
-        "url": f"/program/applications/{locked.pk}/"}, coach.preferred_language,
+        "url": f"/program/applications/{locked.pk}/"}, recipient_language(coach),
         key=f"application:{locked.pk}:coach:{coach.pk}:{locked.last_activity_at.isoformat()}")
     return locked
 
@@ -406,7 +405,7 @@ def _email_coach_milestone_done(application: Application, milestone: Milestone,
     enqueue_email(coach.email, "cdp/milestone_done", {
         "name": str(coach), "who": str(actor), "proposed_name": application.proposed_name,
         "milestone": milestone.title, "url": f"/program/applications/{application.pk}/",
-    }, coach.preferred_language)
+    }, recipient_language(coach))
 
 
 @transaction.atomic

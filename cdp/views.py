@@ -18,16 +18,16 @@ from django.views.decorators.http import require_POST
 
 from chapters.geo import chapters_near
 from core import ratelimit
-from members import permissions as can
+from core.pagination import MAX_ID
 from members.models import User
 
+from . import permissions as can
 from . import services
 from .enums import ApplicationState
 from .forms import ApplicationForm, AssignCoachForm, CoachingNoteForm, NoteForm, PageDetailsForm
 from .models import Application, Milestone, MilestoneProgress, TrainingResource
 from .uploads import content_type_for
 
-MAX_ID = 2**63 - 1
 # The button that makes each move, by the role that makes it.
 MOVE_LABELS = {
     (ApplicationState.IN_REVIEW, services.ADMIN): _lazy("Start the review"),
@@ -43,21 +43,10 @@ MOVE_STYLES = {ApplicationState.DECLINED: "danger",
 STALE_AFTER = timedelta(days=30)
 
 
-def _visible_applications(user: User):
-    """Applications this person may open at all: a foreign id is a 404, not a 403."""
-    qs = Application.objects.all()
-    if can.may_review_applications(user):
-        return qs
-    mine = Q(applicationapplicant__user=user) | Q(invitations__email=user.email.lower())
-    if can.may_coach(user):
-        mine |= Q(coach=user)
-    return qs.filter(mine).distinct()
-
-
 def _load(request: HttpRequest, pk: int) -> Application:
     if pk > MAX_ID:
         raise Http404
-    return get_object_or_404(_visible_applications(request.user), pk=pk)
+    return get_object_or_404(can.visible_applications(request.user), pk=pk)
 
 
 def _carried_over(request: HttpRequest) -> dict:
@@ -102,7 +91,7 @@ def apply(request: HttpRequest) -> HttpResponse:
 @login_required
 def program(request: HttpRequest) -> HttpResponse:
     """The applications this person is part of (applicant or assigned coach)."""
-    qs = _visible_applications(request.user)
+    qs = can.visible_applications(request.user)
     if can.may_review_applications(request.user):
         qs = qs.filter(Q(coach=request.user)
                        | Q(applicationapplicant__user=request.user)).distinct()

@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from twc.templatetags.i18n_extras import language_name, locale_for
+from core.locale import language_name, locale_for
 
 from .enums import DEFAULT_LISTED_STATUSES, ChapterKind, ChapterStatus
 from .models import Chapter, PartnerOrganization, PeerNetwork

@@ -15,7 +15,7 @@ from django.db import connection
 from django.db.models import F, FloatField, Q, Value
 from django.db.models.functions import ASin, Cos, Least, Length, Power, Radians, Sin, Sqrt
 
-from twc.templatetags.i18n_extras import country_name
+from core.locale import country_name
 
 from .enums import ChapterKind
 from .models import Chapter, Place, PlaceName

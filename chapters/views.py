@@ -20,15 +20,14 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from members.permissions import may_change_chapter_status, may_edit_chapter, may_manage_partners
-from onboarding.times import viewer_zone
-from twc.templatetags.i18n_extras import language_name
+from core.locale import language_name, viewer_zone
 
 from . import pagecache, services
 from .enums import ChapterKind, ChapterStatus
 from .forms import ApiPageForm, ChapterForm, DirectoryForm, NearForm, PartnerForm, StatusForm
 from .geo import chapters_near
 from .models import Chapter, PartnerOrganization
+from .permissions import may_change_chapter_status, may_edit_chapter, may_manage_partners
 from .search import OURS, Filters, Results, filtered, filtered_peers, graduated, search
 
 PAGE_SIZE = 24

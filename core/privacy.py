@@ -2,8 +2,8 @@
 
 The ledger holds keyed hashes of addresses, not addresses; still, a hash of someone's
 address tells whoever holds the key that they were written to, so erasure deletes the rows.
-Listed first in `members.privacy.PRIVACY_MODULES`: it reads the person's addresses before
-the members app removes them.
+Core comes first in INSTALLED_APPS, so `core.personal_data` asks it first: it reads the
+person's addresses before the members app removes them.
 """
 
 from allauth.account.models import EmailAddress

@@ -10,7 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils import translation
 
-from twc.i18n import supported
+from core.locale import supported
 
 
 class AccountAdapter(DefaultAccountAdapter):

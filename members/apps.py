@@ -8,6 +8,14 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
     default = True
 
+    def ready(self) -> None:
+        from core import roles
+
+        from . import permissions
+
+        # Chapters' own predicates (their page, below this app) ask who organizes them.
+        roles.read_organizers_with(permissions.organizer_chapter_ids)
+
 
 class NetworkAdminConfig(admin_apps.AdminConfig):
     """Django's admin, asking the permission predicates (members/admin_site.py)."""

@@ -143,14 +143,10 @@ class MembershipPolicy(models.Model):
         return self.is_network_baseline
 
 
-class PolicyVersion(models.Model):
-    """One version of a policy. Versions are never edited: a change makes a new one."""
+class PolicyRules(models.Model):
+    """The membership rules, defined once: what a policy version holds, and what a program
+    application proposes as its chapter's first version (`cdp.Application`)."""
 
-    policy = models.ForeignKey(
-        MembershipPolicy, on_delete=models.CASCADE, related_name="versions",
-        verbose_name=_("policy"),
-    )
-    number = models.PositiveIntegerField(_("version"))
     exclude_hire_fire = models.BooleanField(
         _("exclude people who can hire or fire"), default=False,
     )
@@ -165,6 +161,23 @@ class PolicyVersion(models.Model):
         _("the chapter's own questions"), default=list, blank=True,
         help_text=_("A list of {\"text\": ..., \"required\": true/false}."),
     )
+
+    class Meta:
+        abstract = True
+
+
+# The rule fields by name, in the order adopt_policy_version takes them.
+POLICY_RULE_FIELDS = tuple(field.name for field in PolicyRules._meta.fields)
+
+
+class PolicyVersion(PolicyRules):
+    """One version of a policy. Versions are never edited: a change makes a new one."""
+
+    policy = models.ForeignKey(
+        MembershipPolicy, on_delete=models.CASCADE, related_name="versions",
+        verbose_name=_("policy"),
+    )
+    number = models.PositiveIntegerField(_("version"))
     note = models.CharField(_("why it changed"), max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,

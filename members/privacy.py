@@ -1,27 +1,101 @@
-"""A person's data across apps: what they can download, and what deleting them erases.
+"""The members app's part of a person's data: profile, email addresses, memberships."""
 
-Each app that holds personal data has a `privacy.py` with two functions:
-    export(user) -> dict   # JSON-serializable, only this person's data
-    erase(user) -> None    # remove or anonymise this person's data (keep anonymous counts)
-They are listed here, so nothing is forgotten when a new app stores personal data.
-"""
+from allauth.account.models import EmailAddress
 
-from importlib import import_module
+from core.emails import EMAIL_TASK_PATHS
 
-PRIVACY_MODULES = ["core.privacy", "members.privacy_members", "onboarding.privacy", "cdp.privacy",
-                   "outreach.privacy", "network.privacy"]
+from .enums import MembershipRole, MembershipStatus
+from .models import Membership, PolicyVersion
 
 
-def _modules():
-    # Every app exists now: a missing module is an error, never a silently skipped erasure.
-    for name in PRIVACY_MODULES:
-        yield name.split(".")[0], import_module(name)
+def _version(version: PolicyVersion | None) -> dict | None:
+    if version is None:
+        return None
+    return {
+        "version": version.number,
+        "exclude_hire_fire": version.exclude_hire_fire,
+        "exclude_owners_executives_investors": version.exclude_owners_executives_investors,
+        "allow_supporters": version.allow_supporters,
+        "approval_required": version.approval_required,
+        "questions": version.questions,
+        "note": version.note,
+        "adopted_at": version.created_at.isoformat(),
+    }
 
 
-def export_personal_data(user) -> dict:
-    return {app: module.export(user) for app, module in _modules()}
+def export(user) -> dict:
+    """Everything this app holds about the person, and nothing about anyone else
+    (not who decided on their request)."""
+    memberships = Membership.objects.filter(user=user).select_related(
+        "chapter", "policy_version", "baseline_version").order_by("requested_at")
+    return {
+        "profile": {
+            "email": user.email,
+            "display_name": user.display_name,
+            "pronouns": user.pronouns,
+            "work_kind": user.work_kind,
+            "languages": user.languages,
+            "preferred_language": user.preferred_language,
+            "date_joined": user.date_joined.isoformat(),
+        },
+        "email_addresses": [
+            {"email": a.email, "verified": a.verified, "primary": a.primary}
+            for a in EmailAddress.objects.filter(user=user)
+        ],
+        "memberships": [
+            {
+                "chapter": m.chapter.name,
+                "status": m.status,
+                "role": m.role,
+                "answers": m.answers,
+                "requested_at": m.requested_at.isoformat(),
+                "decided_at": m.decided_at.isoformat() if m.decided_at else None,
+                "message_to_you": m.message,
+                "reason": m.reason,
+                "judged_under_chapter_policy": _version(m.policy_version),
+                "judged_under_network_baseline": _version(m.baseline_version),
+            }
+            for m in memberships
+        ],
+    }
 
 
-def erase_personal_data(user) -> None:
-    for _app, module in _modules():
-        module.erase(user)
+DIGEST_TEMPLATE = "members/join_request_digest"
+
+
+def _forget_in_digests(user) -> None:
+    """Digests already queued or sent to organizers list the person's name while they asked
+    to join: take it out (their address is in no such row, so the task-row erasure by
+    address does not find them)."""
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+    from django_tasks_db.models import DBTaskResult
+
+    chapters = set(Membership.objects.pending().filter(user=user)
+                   .values_list("chapter__name", flat=True))
+    if not chapters:
+        return
+    name = str(user)
+    rows = (DBTaskResult.objects.filter(task_path__in=EMAIL_TASK_PATHS)
+            .annotate(text=Cast("args_kwargs", TextField())).filter(text__icontains=name))
+    for row in rows:
+        args = row.args_kwargs.get("args") or []
+        if len(args) < 3 or args[1] != DIGEST_TEMPLATE or not isinstance(args[2], dict):
+            continue
+        context = args[2]
+        names = context.get("names") or []
+        if context.get("chapter") not in chapters or name not in names:
+            continue
+        context["names"] = [n for n in names if n != name]
+        context["count"] = len(context["names"])
+        DBTaskResult.objects.filter(pk=row.pk).update(args_kwargs=row.args_kwargs)
+
+
+def erase(user) -> None:
+    """Keep memberships as anonymous counts (as people who left): no person, no answers."""
+    _forget_in_digests(user)
+    Membership.objects.filter(user=user).update(
+        user=None, status=MembershipStatus.LEFT, role=MembershipRole.MEMBER, answers={},
+        message="", reason="", decided_by=None,
+    )
+    EmailAddress.objects.filter(user=user).delete()

@@ -9,9 +9,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from enum import StrEnum
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
+from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from allauth.account.models import EmailAddress
@@ -26,11 +26,12 @@ from audit.models import AuditAction
 from chapters.enums import NO_NEWCOMER_STATUSES, ChapterKind
 from chapters.geo import box_around, distance_expression
 from chapters.models import Chapter, PartnerOrganization
+from core.emails import enqueue_email, recipient_language
 from core.task_privacy import erase_task_rows
 
-from .emails import enqueue_email
 from .enums import MembershipRole, MembershipStatus
 from .models import (
+    POLICY_RULE_FIELDS,
     ErasureRecord,
     JoinRequestDigest,
     Membership,
@@ -46,14 +47,6 @@ from .rules import (
     failed_rules,
     loosenings,
     rules_of,
-)
-
-POLICY_RULE_FIELDS = (
-    "exclude_hire_fire",
-    "exclude_owners_executives_investors",
-    "allow_supporters",
-    "approval_required",
-    "questions",
 )
 
 
@@ -274,7 +267,7 @@ def _email_person(membership: Membership, template: str, **context) -> None:
     enqueue_email(user.email, f"members/{template}",
                   {"name": str(user), "chapter": membership.chapter.name,
                    "chapter_url": membership.chapter.get_absolute_url(), **context},
-                  user.preferred_language, key=f"membership:{membership.pk}:{occasion}")
+                  recipient_language(user), key=f"membership:{membership.pk}:{occasion}")
 
 
 @transaction.atomic
@@ -447,7 +440,7 @@ def delete_account(user: User, *, record_erasure: bool = True) -> None:
     from allauth.usersessions.models import UserSession
     from django.contrib.sessions.models import Session
 
-    from .privacy import erase_personal_data
+    from core.personal_data import erase_personal_data
 
     if record_erasure:
         salt = secrets.token_hex(16)

@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chapters.models import Chapter
+from core.emails import enqueue_email, recipient_language
 
-from .emails import enqueue_email
 from .models import JoinRequestDigest, Membership
 from .permissions import may_manage_members
 
@@ -48,6 +48,6 @@ def send_join_request_digest(chapter_id: int) -> int:
             enqueue_email(organizer.user.email, "members/join_request_digest",
                           {"chapter": chapter.name, "count": len(pending), "names": names,
                            "queue_url": queue_url},
-                          organizer.user.preferred_language,
+                          recipient_language(organizer.user),
                           key=f"join_request_digest:{chapter.pk}:{slot}")
     return len(pending)

@@ -10,18 +10,17 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from chapters.models import Chapter
+from core.pagination import MAX_ID, BoundedPaginator
 
 from . import services
 from .enums import MembershipRole, MembershipStatus, WorkKind
@@ -39,45 +38,18 @@ from .permissions import (
     has_mfa,
     is_coach,
     is_global_admin,
-    may_see_policy_history,
-    organizer_chapter_ids,
     may_edit_policy,
     may_manage_members,
     may_see_member_counts,
+    may_see_policy_history,
+    organizer_chapter_ids,
 )
 from .rules import describe, eligibility, rules_of
 
 PAGE_SIZE = 25
-# A graduated or closed chapter takes no new members; its page points elsewhere.
-MAX_ID = 2**31 - 1
 # The organizer lists count rows only this far past the start of the page asked for: an
 # exact count of a large chapter's twenty thousand members costs more than the page.
 COUNT_AHEAD = 40 * PAGE_SIZE
-
-
-class CountAheadPaginator(Paginator):
-    """Counts the rows before the page asked for and at most COUNT_AHEAD from there on, and
-    one more to know whether there are more. Every row stays reachable page by page;
-    `pages_at_least` is set when the exact number of pages is unknown, so the page can say
-    "of more than N" instead of a wrong number."""
-
-    limit = COUNT_AHEAD
-
-    def get_page(self, number):
-        try:
-            wanted = min(int(number), MAX_ID // self.per_page)  # huge: no LIMIT overflow
-        except (TypeError, ValueError):
-            wanted = 1
-        self.limit = max(wanted - 1, 0) * self.per_page + COUNT_AHEAD
-        return super().get_page(number)
-
-    @cached_property
-    def count(self) -> int:
-        return self.object_list.order_by().values("pk")[:self.limit + 1].count()
-
-    @property
-    def pages_at_least(self) -> int | None:
-        return self.limit // self.per_page if self.count > self.limit else None
 
 
 def _chapter(slug: str, user, predicate) -> Chapter:
@@ -256,7 +228,7 @@ def leave(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def export_my_data(request: HttpRequest) -> HttpResponse:
     """Everything held about the signed-in person, as a JSON download."""
-    from .privacy import export_personal_data
+    from core.personal_data import export_personal_data
 
     body = json.dumps(export_personal_data(request.user), indent=2, default=str)
     response = HttpResponse(body, content_type="application/json")
@@ -286,7 +258,8 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 def _requests_page(request: HttpRequest, chapter: Chapter):
     pending = (Membership.objects.pending().filter(chapter=chapter, user__isnull=False)
                .select_related("user").order_by("requested_at", "pk"))
-    return _labelled(CountAheadPaginator(pending, PAGE_SIZE).get_page(request.GET.get("page")))
+    paginator = BoundedPaginator(pending, PAGE_SIZE, ahead=COUNT_AHEAD, every_row=True)
+    return _labelled(paginator.get_page(request.GET.get("page")))
 
 
 @login_required
@@ -350,8 +323,9 @@ def _filtered_members(chapter: Chapter, form: MemberFilterForm):
 def members(request: HttpRequest, slug: str) -> HttpResponse:
     chapter = _chapter(slug, request.user, may_manage_members)
     form = MemberFilterForm(request.GET)
-    page = _labelled(CountAheadPaginator(_filtered_members(chapter, form), PAGE_SIZE).get_page(
-        request.GET.get("page")), slug=chapter.slug)
+    paginator = BoundedPaginator(_filtered_members(chapter, form), PAGE_SIZE,
+                                 ahead=COUNT_AHEAD, every_row=True)
+    page = _labelled(paginator.get_page(request.GET.get("page")), slug=chapter.slug)
     organizers = Membership.objects.organizers().filter(chapter=chapter).count()
     for membership in page.object_list:
         membership.role_changes = services.role_changes(membership, organizers)

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
+from cdp import permissions as program
+from chapters import permissions as chapter_permissions
 from members import permissions as can
 from members.enums import MembershipStatus
 from members.models import Membership
@@ -24,12 +26,8 @@ if TYPE_CHECKING:
 GLOBAL_CHAPTER_SLUG = "global"
 
 
-def _signed_in(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
-
-
 def _active_chapter_slugs(user: User) -> frozenset[str]:
-    if not _signed_in(user):
+    if not can.signed_in(user):
         return frozenset()
     cached = getattr(user, "_active_chapter_slugs", None)
     if cached is None:
@@ -50,12 +48,12 @@ def may_see_network_health(user: User) -> bool:
 
 
 def may_review_inactive_chapters(user: User) -> bool:
-    return can.may_change_chapter_status(user)
+    return chapter_permissions.may_change_chapter_status(user)
 
 
 def may_request_revival(user: User, chapter: Chapter) -> bool:
     """Anyone signed in may ask to bring a dormant chapter back."""
-    return _signed_in(user) and chapter.status == "dormant" and chapter.is_listed
+    return can.signed_in(user) and chapter.status == "dormant" and chapter.is_listed
 
 
 # ---------------------------------------------------------------------------------------
@@ -72,7 +70,7 @@ def is_member_somewhere(user: User) -> bool:
 
 
 def is_volunteer(user: User) -> bool:
-    if not _signed_in(user):
+    if not can.signed_in(user):
         return False
     cached = getattr(user, "_is_volunteer", None)
     if cached is None:
@@ -89,7 +87,7 @@ def may_volunteer(user: User) -> bool:
 def may_see_open_requests(user: User) -> bool:
     """The open requests of every chapter: members of the Global chapter, members of any
     chapter who chose to help (volunteers), Global admins."""
-    if not _signed_in(user):
+    if not can.signed_in(user):
         return False
     return (is_global_member(user) or (is_volunteer(user) and is_member_somewhere(user))
             or can.is_global_admin(user))
@@ -117,7 +115,7 @@ def may_offer_help(user: User, help_request: HelpRequest) -> bool:
 def visible_help_requests(user: User) -> QuerySet[HelpRequest]:
     """Requests this person may open: their chapters' own (organizers), every open one
     (helpers), any they offered help with, and all of them for Global admins."""
-    if not _signed_in(user):
+    if not can.signed_in(user):
         return HelpRequest.objects.none()
     mine = Q(chapter_id__in=can.organizer_chapter_ids(user)) if can.has_mfa(user) else Q(pk=None)
     mine |= Q(pk__in=HelpOffer.objects.filter(helper=user).values("request_id"))
@@ -134,7 +132,7 @@ def visible_offers(user: User, help_request: HelpRequest) -> QuerySet[HelpOffer]
     offers = help_request.offers.all()
     if may_manage_help_request(user, help_request):
         return offers
-    if not _signed_in(user):
+    if not can.signed_in(user):
         return offers.none()
     return offers.filter(helper=user)
 
@@ -142,7 +140,7 @@ def visible_offers(user: User, help_request: HelpRequest) -> QuerySet[HelpOffer]
 def may_join_thread(user: User, offer: HelpOffer) -> bool:
     """The private thread of an accepted offer: the helper and the asking chapter's
     organizers, nobody else."""
-    if offer.status != OfferStatus.ACCEPTED or not _signed_in(user):
+    if offer.status != OfferStatus.ACCEPTED or not can.signed_in(user):
         return False
     return offer.helper_id == user.pk or may_manage_help_request(user, offer.request)
 
@@ -154,7 +152,7 @@ def may_join_thread(user: User, offer: HelpOffer) -> bool:
 
 def may_use_library(user: User) -> bool:
     """Members of any chapter, program participants, coaches and Global admins."""
-    return is_member_somewhere(user) or can.may_see_training_resources(user)
+    return is_member_somewhere(user) or program.may_see_training_resources(user)
 
 
 def sharing_chapters(user: User) -> QuerySet[Chapter]:

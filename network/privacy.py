@@ -1,6 +1,8 @@
 """What the desk holds about a person: help requests posted, offers, thread messages,
 materials shared, the choice to volunteer."""
 
+from core.emails import EMAIL_TASK_PATHS
+
 from .models import HelpMessage, HelpOffer, HelpRequest, Material, Volunteer
 
 
@@ -24,7 +26,6 @@ def export(user) -> dict:
     }
 
 
-EMAIL_TASK = "members.emails.send_email"
 
 
 def _forget_in_emails_to_others(user) -> None:
@@ -46,7 +47,7 @@ def _forget_in_emails_to_others(user) -> None:
         return
     name = str(user)
     doomed = []
-    rows = (DBTaskResult.objects.filter(task_path=EMAIL_TASK).exclude(status="RUNNING")
+    rows = (DBTaskResult.objects.filter(task_path__in=EMAIL_TASK_PATHS).exclude(status="RUNNING")
             .annotate(text=Cast("args_kwargs", TextField())).filter(text__icontains=name))
     for row in rows:
         args = (row.args_kwargs or {}).get("args") or []

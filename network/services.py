@@ -19,7 +19,7 @@ from audit.models import AuditAction, AuditEvent
 from chapters.enums import ChapterStatus
 from chapters.models import Chapter
 from chapters.services import change_status
-from members.emails import enqueue_email
+from core.emails import enqueue_email, recipient_language
 from members.enums import MembershipRole, MembershipStatus
 from members.models import Membership
 
@@ -56,7 +56,7 @@ def _organizers(chapter_ids) -> dict[int, list[User]]:
 def _email_organizers(chapter: Chapter, template: str, context: dict) -> None:
     for user in _organizers([chapter.pk]).get(chapter.pk, []):
         enqueue_email(user.email, template, {"name": str(user), "chapter": chapter.name,
-                                             **context}, user.preferred_language)
+                                             **context}, recipient_language(user))
 
 
 # ---------------------------------------------------------------------------------------
@@ -235,7 +235,7 @@ def accept_offer(offer: HelpOffer, *, actor: User) -> HelpOffer:
         helper = offer.helper
         enqueue_email(helper.email, "network/help_accepted", {
             "name": str(helper), "chapter": locked.chapter.name, "title": locked.title,
-            "url": f"{_url(locked)}thread/{offer.pk}/"}, helper.preferred_language)
+            "url": f"{_url(locked)}thread/{offer.pk}/"}, recipient_language(helper))
     return offer
 
 
@@ -291,7 +291,7 @@ def send_message(offer: HelpOffer, *, author: User, body: str) -> HelpMessage:
         elif offer.helper is not None:
             enqueue_email(offer.helper.email, "network/help_message",
                           {"name": str(offer.helper), "chapter": offer.request.chapter.name,
-                           **context}, offer.helper.preferred_language)
+                           **context}, recipient_language(offer.helper))
     return message
 
 

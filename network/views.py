@@ -19,6 +19,7 @@ from cdp import services as cdp_services
 from cdp.models import TrainingResource
 from cdp.uploads import content_type_for
 from chapters.models import Chapter
+from core.pagination import MAX_ID
 from core.ratelimit import client_address
 from members import permissions as members_can
 
@@ -36,7 +37,6 @@ from .forms import (
 )
 from .models import HelpOffer, HelpStatus, InactiveChapterFlag, Material, OfferStatus
 
-MAX_ID = 2**63 - 1
 PAGE_SIZE = 25
 
 

@@ -8,8 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.locale import zone
+
 from .models import OnboardingSession, SessionFormat
-from .times import in_zone, make_aware_strict, zone
+from .times import in_zone, make_aware_strict
 
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
 TIME_FIELDS = ("starts_at", "ends_at", "registration_closes_at")

@@ -10,8 +10,8 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, Lower
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from audit.log import record
 from audit.models import AuditAction
 from core import ratelimit
-from members.emails import enqueue_email
-from twc.i18n import supported
+from core.locale import supported
 
+from . import signals
+from .emails import account_language, email_registration
 from .models import (
     OnboardingSession,
     Registration,
@@ -30,8 +31,6 @@ from .models import (
 from .models import (
     RegistrationStatus as S,
 )
-from . import signals
-from .times import format_span, zone
 
 # Which registration status may become which.
 ALLOWED: dict[str, set[str]] = {
@@ -61,51 +60,6 @@ class RegistrationClosed(TransitionError):
 def _check(registration: Registration, new: str) -> None:
     if new not in ALLOWED[registration.status]:
         raise TransitionError(f"{registration.status} -> {new} is not allowed")
-
-
-def _language(registration: Registration) -> str:
-    """The person's saved language if they have an account, else the session's language."""
-    from members.models import User
-
-    if hasattr(registration, "account_language"):
-        saved = registration.account_language  # read with the registration: no query each
-    else:
-        user = registration.user or User.objects.with_email(
-            registration.email).only("preferred_language").first()
-        saved = getattr(user, "preferred_language", "")
-    return supported(saved or "") or supported(registration.session.language)
-
-
-def _context(registration: Registration, *, private: bool = False,
-             language: str | None = None) -> dict:
-    session = registration.session
-    context = {
-        "name": registration.name,
-        "title": session.title,
-        "chapter": session.chapter.name,
-        # "Mon 7 Dec, 19:00–20:30 CET" in the chapter's zone and the recipient's language.
-        "starts": format_span(session.starts_at, session.ends_at,
-                              zone(session.chapter.timezone) or dt.UTC, language),
-        "link": settings.SITE_URL + reverse("onboarding:registration", args=[registration.token]),
-        "code": registration.code,
-    }
-    if private and registration.sees_private_details:
-        context["venue_address"] = session.venue_address
-        context["call_link"] = session.call_link
-    return context
-
-
-def _email(registration: Registration, template: str, *, private: bool = False,
-           occasion: str = "", **extra) -> None:
-    """Queue one of the onboarding emails; `occasion` tells apart the times one template
-    may go to one registration (each confirmation request, each planned start)."""
-    key = f"registration:{registration.pk}" + (f":{occasion}" if occasion else "")
-    language = _language(registration)
-    enqueue_email(
-        registration.email, f"onboarding/{template}",
-        {**_context(registration, private=private, language=language), **extra},
-        language, key=key,
-    )
 
 
 # -- Sessions --------------------------------------------------------------------------------
@@ -192,8 +146,8 @@ def cancel_session(session: OnboardingSession, *, actor, reason: str = "") -> On
         # Not to pending sign-ups: nobody has confirmed those addresses want our mail.
         for registration in session.registrations.select_related("session__chapter").filter(
             status__in=[S.CONFIRMED, S.WAITLISTED]
-        ).annotate(account_language=_account_language()):
-            _email(registration, "session_cancelled", reason=reason)
+        ).annotate(account_language=account_language()):
+            email_registration(registration, "session_cancelled", reason=reason)
     return session
 
 
@@ -263,7 +217,7 @@ def register(session: OnboardingSession, *, name: str, email: str, user=None,
                     may_email_unconfirmed(email, client)):
                 registration.confirmation_sent_at = now
                 registration.save(update_fields=["confirmation_sent_at"])
-                _email(registration, "confirm_email", occasion=now.isoformat())
+                email_registration(registration, "confirm_email", occasion=now.isoformat())
     return registration
 
 
@@ -293,10 +247,10 @@ def _confirm_locked(registration: Registration, session: OnboardingSession,
     registration.confirmed_at = now
     registration.save(update_fields=["status", "email_confirmed", "confirmed_at"])
     if new == S.CONFIRMED:
-        _email(registration, "confirmed", private=True)
+        email_registration(registration, "confirmed", private=True)
         schedule_reminders(registration)
     else:
-        _email(registration, "waitlisted")
+        email_registration(registration, "waitlisted")
     return registration
 
 
@@ -324,18 +278,6 @@ def confirm_email(registration: Registration, *, now: dt.datetime | None = None,
         return _confirm_locked(registration, session, now)
 
 
-def _account_language() -> Coalesce:
-    """What `_language` reads, as a column of the registration's own query: the saved
-    language of its account, else of the account with its address. Loops that email many
-    people then make no query per person (the session's lock is held meanwhile)."""
-    from members.models import User
-
-    of_user = User.objects.filter(pk=OuterRef("user_id")).values("preferred_language")[:1]
-    of_address = (User.objects.alias(email_lower=Lower("email"))
-                  .filter(email_lower=Lower(OuterRef("email"))).values("preferred_language")[:1])
-    return Coalesce(Subquery(of_user), Subquery(of_address))
-
-
 def confirm_with_code(session: OnboardingSession, *, email: str, code: str) -> Registration | None:
     """The short code from the email, typed on the site: the registration it confirms.
 
@@ -350,7 +292,7 @@ def confirm_with_code(session: OnboardingSession, *, email: str, code: str) -> R
         registration = (
             Registration.objects.select_for_update().alias(email_lower=Lower("email"))
             .filter(session=session, email_lower=email.strip().lower(), status=S.PENDING)
-            .annotate(account_language=_account_language()).first()
+            .annotate(account_language=account_language()).first()
         )
         if registration is None or not code or registration.code != code.strip().upper():
             return None
@@ -388,7 +330,7 @@ def cancel_registration(registration: Registration, *, now: dt.datetime | None =
         registration.cancelled_at = now
         registration.save(update_fields=["status", "cancelled_at"])
         if notify:
-            _email(registration, "registration_cancelled")
+            email_registration(registration, "registration_cancelled")
         if held_place and not session.is_cancelled and now < session.starts_at:
             promote_next(session, now=now)
     return registration
@@ -404,12 +346,12 @@ def promote_next(session: OnboardingSession, *, now: dt.datetime | None = None
         return None
     for registration in session.registrations.filter(status=S.WAITLISTED).order_by(
         "confirmed_at", "pk"
-    ).annotate(account_language=_account_language())[:free]:
+    ).annotate(account_language=account_language())[:free]:
         registration.session = session
         _check(registration, S.CONFIRMED)
         registration.status = S.CONFIRMED
         registration.save(update_fields=["status"])
-        _email(registration, "promoted", private=True)
+        email_registration(registration, "promoted", private=True)
         schedule_reminders(registration)
         promoted = promoted or registration
     return promoted
@@ -457,11 +399,11 @@ def follow_up(session: OnboardingSession, *, actor, now: dt.datetime | None = No
     with transaction.atomic():
         for registration in session.registrations.select_for_update().filter(
             status=S.ATTENDED, followed_up_at__isnull=True,
-        ).annotate(account_language=_account_language()):
+        ).annotate(account_language=account_language()):
             registration.session = session
             registration.followed_up_at = now
             registration.save(update_fields=["followed_up_at"])
-            _email(registration, "follow_up", join_url=join_url)
+            email_registration(registration, "follow_up", join_url=join_url)
             count += 1
     return count
 

@@ -4,14 +4,13 @@ import datetime as dt
 
 from django.tasks import task
 
+from .emails import email_registration
 from .models import Registration, RegistrationStatus
 
 
 @task
 def send_reminder(registration_id: int, kind: str, planned_start: str) -> bool:
     """Send a reminder unless the registration, the session or its time changed since."""
-    from .services import _email
-
     registration = (
         Registration.objects.select_related("session__chapter").filter(pk=registration_id).first()
     )
@@ -20,6 +19,6 @@ def send_reminder(registration_id: int, kind: str, planned_start: str) -> bool:
     session = registration.session
     if session.is_cancelled or session.starts_at != dt.datetime.fromisoformat(planned_start):
         return False
-    _email(registration, f"reminder_{kind}", private=True, occasion=planned_start)
+    email_registration(registration, f"reminder_{kind}", private=True, occasion=planned_start)
     return True
 

@@ -10,37 +10,18 @@ import datetime as dt
 import functools
 import re
 import zoneinfo
-from urllib.parse import unquote
 
 from babel.dates import tokenize_pattern
 from django.conf import settings
 from django.utils.translation import get_language
 
-from twc.templatetags.i18n_extras import locale_for
+from core.locale import locale_for, zone
 
-TZ_COOKIE = "tz"
 FORMAT = "%Y-%m-%d %H:%M"
 # The date as a short weekday, day and month: CLDR's skeleton for it in each language.
 DATE_SKELETON = "MMMEd"
 # English reads day before month here, the way most of the network writes it ("Mon 7 Dec").
 DATE_LOCALES = {"en": "en_GB"}
-
-
-@functools.cache
-def available_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
-
-
-def zone(name: str | None) -> zoneinfo.ZoneInfo | None:
-    """A ZoneInfo for a known IANA name, None for anything else."""
-    if not name or name not in available_zones():
-        return None
-    return zoneinfo.ZoneInfo(name)
-
-
-def viewer_zone(request) -> zoneinfo.ZoneInfo | None:
-    """The viewer's zone from the `tz` cookie that static/js/app.js sets, if valid."""
-    return zone(unquote(request.COOKIES.get(TZ_COOKIE, "")[:100]))
 
 
 # The fields a short date is built from: weekday, day, month (abbreviated).

@@ -13,16 +13,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chapters import pagecache
 from core import ratelimit
+from core.locale import supported, viewer_zone
+from core.pagination import MAX_ID, BoundedPaginator
 from chapters.models import Chapter
 from members import permissions
 
+from . import permissions as session_permissions
 from . import services
 from .calendar import chapter_feed, session_ics
 from .forms import (
@@ -38,22 +40,13 @@ from .forms import (
 from .funnel import funnel
 from .models import OnboardingSession, Registration, RegistrationStatus
 from .qr import qr_svg
-from .times import annotate_times, format_local, viewer_zone
+from .times import annotate_times, format_local
 
 PAGE_SIZE = 20
-MAX_ID = 2**31 - 1
 # The public list pages through at most this many upcoming sessions (filters narrow it):
 # counting every upcoming session of a large network on each request costs more than the
 # page itself.
 MAX_LISTED = 50 * PAGE_SIZE
-
-
-class CappedPaginator(Paginator):
-    """Counts at most MAX_LISTED rows (one COUNT over a LIMIT), so the cost stays flat."""
-
-    @cached_property
-    def count(self) -> int:
-        return self.object_list.values("pk")[:MAX_LISTED].count()
 
 
 def _public_sessions():
@@ -71,7 +64,7 @@ def _managed_session(request, pk: int) -> OnboardingSession:
     if pk > MAX_ID:
         raise Http404
     session = get_object_or_404(OnboardingSession.objects.select_related("chapter"), pk=pk)
-    if not permissions.may_manage_sessions(request.user, session.chapter):
+    if not session_permissions.may_manage_sessions(request.user, session.chapter):
         raise PermissionDenied
     return session
 
@@ -109,7 +102,8 @@ def session_list(request: HttpRequest) -> HttpResponse:
             else:
                 status = 400
                 sessions = sessions.none()
-        page = CappedPaginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
+        paginator = BoundedPaginator(sessions, PAGE_SIZE, ahead=MAX_LISTED)
+        page = paginator.get_page(request.GET.get("page"))
         annotate_times(page.object_list, zone)
         query = request.GET.copy()
         query.pop("page", None)
@@ -134,7 +128,7 @@ def _detail_context(request, session, **extra):
     return {
         "session": session,
         "open": session.is_open_for_registration(),
-        "may_manage": permissions.may_manage_sessions(request.user, session.chapter),
+        "may_manage": session_permissions.may_manage_sessions(request.user, session.chapter),
         "has_viewer_zone": viewer_zone(request) is not None,
         **extra,
     }
@@ -233,7 +227,6 @@ def _sign_in_after_confirmation(request, registration: Registration,
     from allauth.account.utils import perform_login
 
     from members.services import CONFIRMED_LINK_SIGNS_IN_FOR, account_for_confirmed_address
-    from twc.i18n import supported
 
     if request.user.is_authenticated:
         if request.user.email.lower() == registration.email.lower():
@@ -410,7 +403,7 @@ def registration_calendar(request: HttpRequest, token: str) -> HttpResponse:
 
 def _managed_chapter(request, slug: str) -> Chapter:
     chapter = get_object_or_404(Chapter, slug=slug)
-    if not permissions.may_manage_sessions(request.user, chapter):
+    if not session_permissions.may_manage_sessions(request.user, chapter):
         raise PermissionDenied
     return chapter
 
@@ -570,7 +563,7 @@ def session_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 def chapter_funnel(request: HttpRequest, slug: str) -> HttpResponse:
     """Registered, attended, asked to join, became members: numbers for one month."""
     chapter = get_object_or_404(Chapter, slug=slug)
-    if not permissions.may_see_session_funnel(request.user, chapter):
+    if not session_permissions.may_see_session_funnel(request.user, chapter):
         raise PermissionDenied
     form = MonthForm(request.GET or None)
     today = timezone.now().date()
@@ -584,5 +577,5 @@ def chapter_funnel(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "onboarding/funnel.html", {
         "chapter": chapter, "form": form, "month": month,
         "numbers": funnel(chapter, month.year, month.month),
-        "may_manage": permissions.may_manage_sessions(request.user, chapter),
+        "may_manage": session_permissions.may_manage_sessions(request.user, chapter),
     }, status=status)

@@ -13,7 +13,6 @@ receiving server may drop the copy. Any number of senders can work on one messag
 
 from __future__ import annotations
 
-import datetime as dt
 import smtplib
 from email.utils import formataddr, parseaddr
 

@@ -20,11 +20,10 @@ from django.utils import timezone
 from audit.log import record
 from audit.models import AuditAction
 from core import ratelimit
-from members.emails import enqueue_email
-from twc.i18n import supported
+from core.emails import enqueue_email
+from core.locale import supported
 
 from . import audiences
-from .tasks import deliver
 from .models import (
     Audience,
     Delivery,
@@ -34,6 +33,7 @@ from .models import (
     MessageKind,
     PlaceWatch,
 )
+from .tasks import deliver
 
 CONFIRM_WITHIN = dt.timedelta(days=7)
 

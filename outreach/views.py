@@ -22,6 +22,7 @@ from core.ratelimit import client_address
 from members import permissions
 
 from . import audiences, markup, services
+from . import permissions as outreach_permissions
 from .forms import AnnouncementForm, ChoiceForm, FollowForm, SendForm, WatchForm
 from .models import Follow, FollowChoice, Message, MessageKind, PlaceWatch
 from .sending import delivery_from_token
@@ -241,7 +242,7 @@ class ChapterAnnouncementsFeed(Feed):
 
 def _announcing_chapter(request, slug: str) -> Chapter:
     chapter = _listed_chapter(slug)
-    if not permissions.may_send_announcements(request.user, chapter):
+    if not outreach_permissions.may_send_announcements(request.user, chapter):
         raise PermissionDenied
     return chapter
 
@@ -255,7 +256,7 @@ def _my_announcement(request, pk: int) -> Message:
     allowed = Message.objects.none()
     if permissions.has_mfa(request.user) and chapters:
         allowed = queryset.filter(chapter_id__in=chapters)
-    if permissions.may_send_network_announcements(request.user):
+    if outreach_permissions.may_send_network_announcements(request.user):
         allowed = allowed | queryset.filter(chapter__isnull=True)
     return get_object_or_404(allowed, pk=pk)
 
@@ -292,7 +293,7 @@ def compose(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def network_compose(request: HttpRequest) -> HttpResponse:
-    if not permissions.may_send_network_announcements(request.user):
+    if not outreach_permissions.may_send_network_announcements(request.user):
         raise PermissionDenied
     return _compose(request, None)
 

@@ -6,15 +6,14 @@ profile (`User.preferred_language`), then the browser's Accept-Language, then En
 URLs are the same in every language.
 
 For other apps:
-- `language_for(user_or_email)`: the language to write to someone in, e.g.
-  `enqueue_email(user.email, "onboarding/reminder", context, language_for(user))`.
-- Template filters for formatting, in `{% load i18n_extras %}` (twc/templatetags/i18n_extras.py):
+- `core.emails.recipient_language(person)`: the language to write to someone in, e.g.
+  `enqueue_email(user.email, "onboarding/reminder", context, recipient_language(user))`.
+- Formatting in the viewer's language, `core/locale.py`, also as template filters in
+  `{% load i18n_extras %}`:
   `{{ km|distance }}`, `{{ "it"|language_name }}`, `{{ "DE"|country_name }}`.
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -22,27 +21,7 @@ from django.utils import translation
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-if TYPE_CHECKING:
-    from members.models import User
-
-
-def supported(code: str | None) -> str:
-    """The code if it is one of our LANGUAGES (en, it, de, fr, es), else ""."""
-    return code if code and code in dict(settings.LANGUAGES) else ""
-
-
-def language_for(user_or_email: User | str | None) -> str:
-    """The language to write to this person in: their saved choice, else the site's default.
-
-    Accepts a User or an email address (an address with no account gets the default).
-    """
-    from members.models import User
-
-    user = user_or_email
-    if isinstance(user_or_email, str):
-        user = User.objects.with_email(user_or_email).only("preferred_language").first()
-    language = getattr(user, "preferred_language", "")
-    return supported(language) or settings.LANGUAGE_CODE
+from core.locale import supported
 
 
 @require_POST

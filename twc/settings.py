@@ -79,8 +79,10 @@ INSTALLED_APPS = [
     # core before django_tasks_db: its `db_worker` (heartbeat, recovery, outages) wins.
     "core",
     "django_tasks_db",
-    "members",
+    # The apps in their layers, lower first: the demo loader and the privacy registry
+    # (core.demo, core.personal_data) visit them in this order.
     "chapters",
+    "members",
     "onboarding",
     "cdp",
     "federation",
@@ -132,7 +134,6 @@ TEMPLATES = [
                 "twc.context_processors.network",
             ],
             "builtins": ["django.templatetags.i18n"],
-            "libraries": {"i18n_extras": "twc.templatetags.i18n_extras"},
         },
     }
 ]

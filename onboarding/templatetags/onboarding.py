@@ -4,10 +4,11 @@ from allauth.account.models import EmailAddress
 from django import template
 from django.db.models.functions import Lower
 
-from members import permissions
+from core.locale import viewer_zone
 
+from .. import permissions as session_permissions
 from ..models import OnboardingSession, Registration
-from ..times import annotate_times, viewer_zone
+from ..times import annotate_times
 
 register = template.Library()
 
@@ -30,7 +31,7 @@ def chapter_sessions(context, chapter):
     return {
         "chapter": chapter, "sessions": sessions, "request": request,
         "has_viewer_zone": zone is not None,
-        "may_manage": permissions.may_manage_sessions(user, chapter) if user else False,
+        "may_manage": session_permissions.may_manage_sessions(user, chapter) if user else False,
     }
 
 

@@ -7,9 +7,9 @@ from allauth.account.models import EmailAddress
 from django import template
 from django.db.models import Q
 
-from members import permissions
 from members.models import Membership
 
+from .. import permissions as outreach_permissions
 from ..forms import ChoiceForm
 from ..models import MEMBER_DEFAULT_CHOICE, Follow, FollowChoice, PlaceWatch
 from ..services import follower_count
@@ -32,9 +32,9 @@ def chapter_follow(context, chapter):
         "takes_newcomers": chapter.takes_newcomers,
         "announcements": list(public_announcements(chapter)[:LATEST]),
         "current": current_choice(user, chapter) if signed_in else None,
-        "may_announce": permissions.may_send_announcements(user, chapter) if signed_in else False,
+        "may_announce": outreach_permissions.may_send_announcements(user, chapter) if signed_in else False,
         "followers": (follower_count(chapter)
-                      if signed_in and permissions.may_see_follower_count(user, chapter)
+                      if signed_in and outreach_permissions.may_see_follower_count(user, chapter)
                       else None),
     }
 
@@ -62,7 +62,7 @@ def my_follows(context, user):
                    .filter(confirmed_at__isnull=False).order_by("created_at"))
     return {"items": items, "watches": watches, "request": context.get("request"),
             "off": FollowChoice.OFF.value,
-            "may_announce_network": permissions.may_send_network_announcements(user)}
+            "may_announce_network": outreach_permissions.may_send_network_announcements(user)}
 
 
 @register.inclusion_tag("outreach/tags/watch_link.html")

@@ -71,7 +71,7 @@ def test_the_demo_organizer_signs_in_on_a_phone_with_the_demo_data(
 def test_an_emailed_link_points_at_the_live_server_and_queued_email_is_sent(live_server):
     from django.core.mail import send_mail
 
-    from members.emails import enqueue_email
+    from core.emails import enqueue_email
 
     enqueue_email("erin@example.org", "test_message", {"name": "Erin"})
     send_mail("Confirm", "Confirm here:\nhttps://example.org/sessions/x/confirm/?t=abc\n",

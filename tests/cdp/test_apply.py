@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from cdp.enums import ApplicationState
 from cdp.models import Application, ApplicationInvitation
-from members import permissions
+from cdp import permissions
 from tests import factories
 from tests.factories import make_place
 from tests.tasks import run_queued_tasks

@@ -54,7 +54,7 @@ def test_the_directory_asks_did_you_mean_with_a_link_that_finds_the_place(
     html = client.get("/chapters/", {"q": "Berln"},
                       HTTP_ACCEPT_LANGUAGE=language).content.decode()
     with translation.override(language):
-        from twc.templatetags.i18n_extras import country_name
+        from core.locale import country_name
         germany = country_name("DE")
     assert f">Berlin, {germany}</a>" in html
     assert 'class="banner did-you-mean"' in html

@@ -54,7 +54,7 @@ def test_london_reads_as_a_place_with_its_country_in_every_language(demo_chapter
     html = client.get("/chapters/", {"q": "London"},
                       HTTP_ACCEPT_LANGUAGE=language).content.decode()
     with translation.override(language):
-        from twc.templatetags.i18n_extras import country_name
+        from core.locale import country_name
         united_kingdom = country_name("GB")
     assert f"London, England, {united_kingdom}" in html.replace("&#x27;", "'")
     assert "London, GB" not in html and ", CA<" not in html
@@ -65,7 +65,7 @@ def test_a_chapter_page_names_its_place_once_with_the_country(demo_chapters, cli
                                                                language):
     html = client.get("/chapters/berlin/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
     with translation.override(language):
-        from twc.templatetags.i18n_extras import country_name
+        from core.locale import country_name
         germany = country_name("DE")
     assert f"Berlin, {germany}" in html
     assert "Berlin, Berlin" not in html and ", DE<" not in html and ", DE " not in html

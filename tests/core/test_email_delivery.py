@@ -8,9 +8,9 @@ from django_tasks_db.models import DBTaskResult
 
 from core.delivery import deliver_once, recipient_digest
 from core.models import EmailDelivery
-from members.emails import enqueue_email
+from core.emails import enqueue_email
 from members.models import JoinRequestDigest
-from members.privacy import export_personal_data
+from core.personal_data import export_personal_data
 from members.services import delete_account
 from members.tasks import send_join_request_digest
 from onboarding import services as onboarding_services

@@ -3,6 +3,7 @@
 import pytest
 
 from cdp import services as cdp_services
+from onboarding import emails as onboarding_emails
 from onboarding import services as onboarding_services
 from tests.factories import make_application
 from tests.factories import make_chapter, make_user
@@ -18,7 +19,7 @@ def sent(monkeypatch):
     def capture(to, template, context, language="", **kwargs):
         calls.append((to, template, language))
 
-    monkeypatch.setattr(onboarding_services, "enqueue_email", capture)
+    monkeypatch.setattr(onboarding_emails, "enqueue_email", capture)
     monkeypatch.setattr(cdp_services, "enqueue_email", capture)
     return calls
 
@@ -59,7 +60,7 @@ def test_cdp_invitation_is_written_in_the_invited_persons_language(sent):
 # (cdp/invited carries no application text at all: tests/cdp/test_invitation_limits.py)
 @pytest.mark.parametrize("template", ["cdp/coach_assigned", "cdp/state_changed"])
 def test_cdp_email_subjects_are_plain_text(template):
-    from members.emails import render_email
+    from core.emails import render_email
 
     subject, _body = render_email(template, {
         "proposed_name": "Riders & Couriers", "state": "In review", "inviter": "Ines",

@@ -2,7 +2,7 @@ import pytest
 from django.core import mail
 from django.utils import translation
 
-from members.emails import enqueue_email, render_email
+from core.emails import enqueue_email, render_email
 from tests.tasks import run_queued_tasks
 
 

@@ -3,7 +3,7 @@
 import pytest
 from allauth.account.models import EmailAddress
 
-from members.privacy import PRIVACY_MODULES, export_personal_data
+from core.personal_data import export_personal_data, privacy_modules
 from members.services import delete_account
 from onboarding.models import Registration
 from tests.factories import make_chapter, make_user
@@ -13,10 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_every_privacy_module_exists_so_none_is_skipped():
-    from importlib import import_module
-
-    for name in PRIVACY_MODULES:
-        module = import_module(name)
+    for _app, module in privacy_modules():
         assert callable(module.export) and callable(module.erase)
 
 

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
-from members.emails import enqueue_email
+from core.emails import enqueue_email
 from members.management.commands.dev import WorkerSupervisor
 
 ROOT = Path(settings.BASE_DIR)

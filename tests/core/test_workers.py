@@ -13,7 +13,7 @@ from django_tasks_db.models import DBTaskResult
 
 from core.models import TaskWorker
 from core.workers import beat, recover_stuck_tasks
-from members.emails import enqueue_email
+from core.emails import enqueue_email
 from tests.tasks import run_queued_tasks
 
 pytestmark = pytest.mark.django_db

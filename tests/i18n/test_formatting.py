@@ -4,7 +4,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from twc.templatetags.i18n_extras import format_distance
+from core.locale import format_distance
 
 
 def render(source: str, language: str, **context) -> str:

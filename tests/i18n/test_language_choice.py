@@ -3,10 +3,9 @@ from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
-from members.emails import enqueue_email, render_email
+from core.emails import enqueue_email, recipient_language, render_email
 from tests import factories
 from tests.tasks import run_queued_tasks
-from twc.i18n import language_for
 
 SKIP_LINK = {
     "en": "Skip to content",
@@ -132,11 +131,11 @@ def test_a_choice_made_before_signing_in_is_saved_when_the_profile_has_none(caro
 def test_language_for_gives_the_recipients_saved_language_or_english(db):
     german = factories.make_user("Grete@example.org", preferred_language="de")
     nobody_chose = factories.make_user("sam@example.org")
-    assert language_for(german) == "de"
-    assert language_for("grete@example.org") == "de"
-    assert language_for(nobody_chose) == "en"
-    assert language_for("stranger@example.org") == "en"
-    assert language_for(None) == "en"
+    assert recipient_language(german) == "de"
+    assert recipient_language(email="grete@example.org") == "de"
+    assert recipient_language(nobody_chose) == "en"
+    assert recipient_language(email="stranger@example.org") == "en"
+    assert recipient_language(None) == "en"
 
 
 EMAIL = {
@@ -157,7 +156,7 @@ def test_an_email_renders_in_each_language(language):
 
 def test_an_email_goes_out_in_the_recipients_saved_language(db):
     person = factories.make_user("ines@example.org", preferred_language="es")
-    enqueue_email(person.email, "test_message", {"name": "Inés"}, language_for(person))
+    enqueue_email(person.email, "test_message", {"name": "Inés"}, recipient_language(person))
     run_queued_tasks()
     assert mail.outbox[0].subject.endswith(EMAIL["es"][0])
     assert mail.outbox[0].body.startswith("Hola, Inés:")

@@ -8,7 +8,7 @@ from members.services import adopt_policy_version
 from members.services import alternatives as _alternatives
 from tests import factories
 from tests.conftest import signed_in
-from twc.templatetags.i18n_extras import country_name, format_distance
+from core.locale import country_name, format_distance
 
 MANAGER = {"owner_executive_investor": "no", "hire_fire": "yes", "works_in_tech": "yes",
            "questions": {"Which sector do you work in?": "QA"}}

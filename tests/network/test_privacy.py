@@ -1,6 +1,6 @@
 """A person's data at the desk: in their download, and gone when they delete their account."""
 
-from members.privacy import erase_personal_data, export_personal_data
+from core.personal_data import erase_personal_data, export_personal_data
 from network import services
 from network.models import HelpMessage, HelpOffer, HelpRequest, Material, Volunteer
 from tests import factories

@@ -182,7 +182,7 @@ def test_unconfirmed_sign_ups_are_forgotten_and_confirmed_ones_kept(db, gazettee
     from onboarding import services
     from onboarding.models import Registration
     from tests.factories import make_chapter
-    from tests.onboarding.factories import make_session
+    from tests.factories import make_session
 
     now = timezone.now()
     session = make_session(make_chapter(), starts_at=now + dt.timedelta(days=30))

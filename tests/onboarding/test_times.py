@@ -6,7 +6,8 @@ from django.urls import reverse
 
 import pytest
 
-from onboarding.times import format_local, format_span, make_aware_strict, zone
+from core.locale import zone
+from onboarding.times import format_local, format_span, make_aware_strict
 from tests.factories import make_session
 
 

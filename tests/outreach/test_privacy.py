@@ -5,7 +5,7 @@ import json
 from django.urls import reverse
 from django.utils import timezone
 
-from members.privacy import erase_personal_data, export_personal_data
+from core.personal_data import erase_personal_data, export_personal_data
 from outreach.models import Delivery, Follow, Message, MessageKind, PlaceWatch
 from tests import factories
 from tests.factories import make_follow

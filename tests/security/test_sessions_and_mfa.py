@@ -7,7 +7,12 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from audit import permissions as audit_permissions
+from cdp import permissions as cdp_permissions
+from chapters import permissions as chapter_permissions
 from members import permissions
+from onboarding import permissions as onboarding_permissions
+from outreach import permissions as outreach_permissions
 from tests import factories
 from tests.conftest import signed_in
 
@@ -62,12 +67,22 @@ def test_the_sessions_page_needs_a_sign_in(db):
     assert response["Location"].startswith(reverse("account_login"))
 
 
+# The apps' permission modules whose predicates are asked about a chapter or an application.
+PERMISSION_MODULES = (chapter_permissions, permissions, onboarding_permissions, cdp_permissions,
+                      outreach_permissions, audit_permissions)
+
+
 def all_predicates():
-    """Every `may_*` predicate of members.permissions."""
+    """Every `may_*` predicate of those modules."""
     return sorted(
-        (name, function) for name, function in inspect.getmembers(permissions, inspect.isfunction)
-        if name.startswith("may_") and function.__module__ == permissions.__name__
+        (name, function) for module in PERMISSION_MODULES
+        for name, function in inspect.getmembers(module, inspect.isfunction)
+        if name.startswith("may_") and function.__module__ == module.__name__
     )
+
+
+def predicate_named(name):
+    return dict(all_predicates())[name]
 
 
 # Predicates open to people with no elevated role, so they must NOT demand MFA, with why.
@@ -127,7 +142,7 @@ def test_every_open_predicate_exists():
 
 @pytest.mark.parametrize("name", [name for name, _ in elevated_predicates()])
 def test_every_elevated_predicate_refuses_without_mfa(name, everything_but_mfa, objects):
-    assert not call(getattr(permissions, name), everything_but_mfa, objects)
+    assert not call(predicate_named(name), everything_but_mfa, objects)
 
 
 @pytest.mark.parametrize("name", [name for name, _ in elevated_predicates()])
@@ -138,7 +153,7 @@ def test_every_elevated_predicate_allows_the_same_person_with_mfa(
 
     TOTP.activate(everything_but_mfa, factories.TOTP_SECRET)
     user = type(everything_but_mfa).objects.get(pk=everything_but_mfa.pk)  # no cached answers
-    assert call(getattr(permissions, name), user, objects), (
+    assert call(predicate_named(name), user, objects), (
         f"{name}: a Global admin who coaches and organizes this chapter, with MFA, is refused"
     )
 
@@ -156,7 +171,7 @@ def test_open_predicates_let_a_plain_applicant_in_without_mfa(name, objects, eve
     stranger = factories.make_user("stranger@example.org")
     ApplicationApplicant.objects.create(application=application, user=applicant)
     objects = {**objects, "str": "applicant"}
-    predicate = getattr(permissions, name)
+    predicate = predicate_named(name)
     assert call(predicate, applicant, objects)
     assert not call(predicate, stranger, objects)
     assert not call(predicate, everything_but_mfa, {**objects, "str": "admin"})

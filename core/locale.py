@@ -1,8 +1,11 @@
-"""Formatting that follows the viewer's language. `{% load i18n_extras %}`, then:
+"""Locale helpers every app uses: the languages we speak, the viewer's time zone, and
+formatting that follows the viewer's language. Python callers import them from here;
+templates use the same functions as filters after `{% load i18n_extras %}`
+(core/templatetags/i18n_extras.py):
 
 - `{{ km|distance }}`: a distance in kilometres with the language's number conventions,
   one decimal under 10 km: "2.5 km" / "2,5 km"; "1,234 km" in English, "1.234 km" in German.
-  Also callable from Python: `format_distance(km)`.
+  From Python: `format_distance(km)`.
 - `{{ code|language_name }}`: a language's name in the viewer's language from Babel's CLDR
   data: "it" is "Italian" in English, "italiano" in Italian, "Italienisch" in German.
   Unknown codes come back unchanged. Names are lowercase where the language writes them so
@@ -22,13 +25,14 @@ Dates, times and plain numbers need nothing from here: Django's own `{{ value|da
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cache, lru_cache
+from urllib.parse import unquote
 
 from babel import Locale, UnknownLocaleError
 from babel.lists import format_list
-from django import template
 from django.conf import settings
 from django.utils import formats
 from django.utils.html import format_html_join
@@ -36,7 +40,30 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import get_language, get_language_info, gettext
 
-register = template.Library()
+# The cookie static/js/app.js sets to the browser's IANA time zone.
+TZ_COOKIE = "tz"
+
+
+def supported(code: str | None) -> str:
+    """The code if it is one of our LANGUAGES (en, it, de, fr, es), else ""."""
+    return code if code and code in dict(settings.LANGUAGES) else ""
+
+
+@cache
+def available_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def zone(name: str | None) -> zoneinfo.ZoneInfo | None:
+    """A ZoneInfo for a known IANA name, None for anything else."""
+    if not name or name not in available_zones():
+        return None
+    return zoneinfo.ZoneInfo(name)
+
+
+def viewer_zone(request) -> zoneinfo.ZoneInfo | None:
+    """The viewer's zone from the `tz` cookie that static/js/app.js sets, if valid."""
+    return zone(unquote(request.COOKIES.get(TZ_COOKIE, "")[:100]))
 
 
 @lru_cache(maxsize=32)
@@ -68,12 +95,6 @@ def format_distance(km: float | Decimal | str | None) -> str:
     return gettext("%(distance)s km") % {"distance": number}
 
 
-@register.filter
-def distance(km) -> str:
-    return format_distance(km)
-
-
-@register.filter
 def language_name(code) -> str:
     """The language's name in the viewer's language, or the code when Babel has none."""
     if not code:
@@ -83,14 +104,12 @@ def language_name(code) -> str:
     return names.get(code) or names.get(code.split("_")[0]) or str(code)
 
 
-@register.filter
 def language_names(codes: Iterable[str] | None) -> str:
     """Several languages as one phrase in the viewer's language."""
     names = [language_name(code) for code in codes or [] if code]
     return format_list(names, locale=current_locale()) if names else ""
 
 
-@register.filter
 def country_name(code) -> str:
     """The country's name in the viewer's language, or the code when Babel has none."""
     code = str(code or "").upper()
@@ -111,7 +130,6 @@ def format_place(city: str, region: str, country_code: str) -> str:
     return ", ".join(part for part in parts if part)
 
 
-@register.filter
 def chapter_place(chapter) -> str:
     """Where a chapter is; "" for an online one."""
     if getattr(chapter, "kind", "") == "online":
@@ -119,19 +137,16 @@ def chapter_place(chapter) -> str:
     return format_place(chapter.city, chapter.region, chapter.country)
 
 
-@register.filter
 def place_label(place) -> str:
     """Where a gazetteer place is: its name, its region when known by name, its country."""
     return format_place(place.name, place.region_name, place.country_code)
 
 
-@register.filter
 def place_query(place) -> str:
     """What to search for to find exactly this place again: "London, Canada"."""
     return f"{place.name}, {country_name(place.country_code)}"
 
 
-@register.simple_tag
 def language_options() -> str:
     """The language switcher's `<option>`s, the viewer's language selected: each language's
     own name ("Deutsch", "Italiano"). The same on every page, so built once per language."""
