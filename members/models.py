@@ -64,6 +64,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Raised by database triggers whenever the person's organizer memberships or second
+    # factors change: the roles kept in their sessions are then asked again (members/roles.py).
+    roles_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
