@@ -16,7 +16,8 @@ from django.db.models.functions import RowNumber
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.formats import get_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -49,6 +50,7 @@ from .permissions import (
     may_see_member_counts,
 )
 from .rules import describe, eligibility, failed_rules, rules_of
+from .templatetags.membership import answer_lines, answer_texts
 
 PAGE_SIZE = 25
 # A graduated or closed chapter takes no new members; its page points elsewhere.
@@ -319,9 +321,25 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 
 
 def _requests_page(request: HttpRequest, chapter: Chapter):
+    """A page of the review queue, each row with what it shows worked out here once: its
+    answers in plain words, and the line under the name (address, pronouns, kind of work,
+    the day asked), so the template's loop only prints."""
     pending = (Membership.objects.pending().filter(chapter=chapter, user__isnull=False)
                .select_related("user").order_by("requested_at", "pk"))
-    return _labelled(CountAheadPaginator(pending, PAGE_SIZE).get_page(request.GET.get("page")))
+    page = _labelled(CountAheadPaginator(pending, PAGE_SIZE).get_page(request.GET.get("page")))
+    texts = answer_texts()
+    date_format = get_format("DATE_FORMAT")
+    days: dict = {}
+    for membership in page.object_list:
+        user = membership.user
+        day = timezone.localtime(membership.requested_at).date()
+        if day not in days:
+            days[day] = dateformat.format(day, date_format)
+        membership.answer_list = answer_lines(membership.answers, texts)
+        membership.details = " · ".join(
+            part for part in (user.email, user.pronouns,
+                              user.work_kind and user.work_kind_label, days[day]) if part)
+    return page
 
 
 @login_required
