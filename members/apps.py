@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,6 +16,19 @@ class MembersConfig(AppConfig):
 
         # Chapters' own predicates (their page, below this app) ask who organizes them.
         roles.read_organizers_with(permissions.organizer_chapter_ids)
+
+        # After every migrate: a table rebuilt by a migration loses its triggers in SQLite,
+        # and a lost role-version trigger would keep a revoked role in people's sessions.
+        post_migrate.connect(_install_role_triggers, sender=self,
+                             dispatch_uid="members.install_role_version_triggers")
+
+
+def _install_role_triggers(sender, using, **kwargs) -> None:
+    from django.db import connections
+
+    from .roles import install_triggers
+
+    install_triggers(connections[using])
 
 
 class NetworkAdminConfig(admin_apps.AdminConfig):

@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from . import roles
 from .permissions import has_elevated_role, has_mfa
 
 # Paths a person must reach to set up MFA, sign out, or read public pages' assets.
@@ -38,3 +39,18 @@ class RequireMfaForRolesMiddleware:
                 )
                 return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
+
+
+class KeepRolesInSessionMiddleware:
+    """Answers `has_mfa` and `organizer_chapter_ids` from the session while the person's
+    roles version is unchanged, and keeps what a request had to ask (members/roles.py).
+    Runs right after AuthenticationMiddleware, inside SessionMiddleware."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        version = roles.restore(request)
+        response = self.get_response(request)
+        roles.remember(request, version)
+        return response

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -64,6 +65,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Raised by database triggers whenever the person's organizer memberships or second
+    # factors change: the roles kept in their sessions are then asked again (members/roles.py).
+    roles_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -260,6 +264,12 @@ class Membership(models.Model):
                          name="membership_queue_idx"),
             # The member list's count: a chapter's rows with a person, from the index alone.
             models.Index(fields=["chapter", "user"], name="membership_chapter_user_idx"),
+            # The requests waiting for a chapter's organizers (the queue and its count, the
+            # counts on /me/ and the chapter page), from the index alone: the queue index
+            # above must visit every row to skip the anonymised ones.
+            models.Index(fields=["chapter", "requested_at", "id"],
+                         condition=Q(status="pending", user__isnull=False),
+                         name="membership_waiting_idx"),
         ]
 
     def __str__(self) -> str:

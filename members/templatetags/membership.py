@@ -53,14 +53,22 @@ def chapter_rules(context, chapter):
     }
 
 
+def answer_texts() -> tuple[dict[str, str], dict[str, str]]:
+    """The rule questions and yes/no in the current language, translated once: a review
+    queue shows them on every row."""
+    return ({key: str(text) for key, text in QUESTION_TEXT.items()},
+            {"yes": _("Yes"), "no": _("No")})
+
+
 @register.filter
-def answer_lines(answers) -> list[tuple[str, str]]:
-    """A join request's answers as (question in plain words, answer) pairs."""
+def answer_lines(answers, texts=None) -> list[tuple[str, str]]:
+    """A join request's answers as (question in plain words, answer) pairs (`texts`:
+    `answer_texts()` asked once for many rows)."""
     if not isinstance(answers, dict):
         return []
-    yes_no = {"yes": _("Yes"), "no": _("No")}
-    lines = [(str(QUESTION_TEXT[key]), str(yes_no.get(answers[key], answers[key])))
-             for key in QUESTION_TEXT if key in answers]
+    questions_text, yes_no = texts or answer_texts()
+    lines = [(questions_text[key], str(yes_no.get(answers[key], answers[key])))
+             for key in questions_text if key in answers]
     questions = answers.get("questions") or {}
     if isinstance(questions, dict):
         lines += [(str(q), str(a) or "-") for q, a in questions.items()]

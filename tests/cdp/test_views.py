@@ -180,8 +180,9 @@ def test_review_queue_filters_by_state_and_shows_stale_applications(applicant, a
     assert "<html" not in partial.content.decode()
 
 
-REVIEW_QUERIES = 9  # session, user, MFA, counts, page count, page rows, applicants, stale
-# list, and the chapters the admin organizes (the menu's "Your chapters")
+REVIEW_QUERIES = 7  # session, user, counts, page count, page rows, applicants, stale list;
+# the second factor and the chapters the admin organizes (the menu's "Your chapters") come
+# from the session (members/roles.py)
 
 
 def test_review_queue_queries_do_not_grow_with_rows(applicant, admin_user, coach, lisbon,
