@@ -15,3 +15,15 @@ class CoreConfig(AppConfig):
 
         # Every deploy migrates: that is when the periodic jobs get their first task row.
         post_migrate.connect(periodic.schedule_after_migrate, sender=self)
+        # After every migrate, the data-version triggers on every table an app watches
+        # (core.pagecache): a table rebuilt by a migration loses its triggers in SQLite.
+        post_migrate.connect(_install_triggers, sender=self,
+                             dispatch_uid="core.install_data_version_triggers")
+
+
+def _install_triggers(sender, using, **kwargs) -> None:
+    from django.db import connections
+
+    from .pagecache import install_triggers
+
+    install_triggers(connections[using])
