@@ -28,11 +28,12 @@ from twc.templatetags.i18n_extras import language_name
 from . import services
 from .enums import ChapterKind, ChapterStatus
 from .forms import ApiPageForm, ChapterForm, DirectoryForm, NearForm, PartnerForm, StatusForm
-from .geo import chapters_near
+from .geo import nearest_chapters
 from .models import Chapter, PartnerOrganization
 from .search import OURS, Filters, Results, filtered, filtered_peers, graduated, search
 
 PAGE_SIZE = 24
+NEARBY_KM = 300  # a chapter page's "Chapters nearby"
 # The API answers in pages, so its cost does not grow with the network: 100 chapters by
 # default, up to 1,000 (`?limit=`), each page linking to the next (`?after=<last id>`).
 API_PAGE_SIZE = 100
@@ -71,8 +72,10 @@ def _directory_context(request: HttpRequest, form: DirectoryForm) -> tuple[dict,
     return context, 200
 
 
+# Searches stay in each worker's memory: a search by place already makes up to 10 queries,
+# the shared cache's read and write would be two more.
 @require_GET
-@pagecache.public_page("directory", depends=[pagecache.CHAPTERS])
+@pagecache.public_page("directory", depends=[pagecache.CHAPTERS], shared=False)
 def directory(request: HttpRequest) -> HttpResponse:
     context, status = _directory_context(request, DirectoryForm(request.GET))
     if request.htmx:
@@ -114,7 +117,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
 @xframe_options_exempt
 @csp_override({**settings.SECURE_CSP, "frame-ancestors": ["*"]})
 @require_GET
-@pagecache.public_page("embed", depends=[pagecache.CHAPTERS])
+@pagecache.public_page("embed", depends=[pagecache.CHAPTERS], shared=False)
 def embed(request: HttpRequest) -> HttpResponse:
     """The directory without the site around it, for other sites' iframes."""
     form = DirectoryForm(request.GET)
@@ -129,11 +132,11 @@ def embed(request: HttpRequest) -> HttpResponse:
 @pagecache.public_page("chapter", depends=[pagecache.CHAPTERS],
                        vary=lambda request: [str(viewer_zone(request))])
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
-    chapter = get_object_or_404(Chapter.objects.listed(), slug=slug)
+    chapter = get_object_or_404(
+        Chapter.objects.listed().with_description_in(get_language() or ""), slug=slug)
     nearby = []
     if chapter.kind == ChapterKind.LOCAL and chapter.latitude is not None:
-        nearby = [(c, km) for c, km in chapters_near(
-            chapter.latitude, chapter.longitude, 300, limit=6) if c.pk != chapter.pk][:5]
+        nearby = nearest_chapters(chapter, NEARBY_KM, limit=5)
     description, description_language = chapter.description_for(get_language() or "")
     return render(request, "chapters/detail.html", {
         "chapter": chapter, "nearby": nearby,

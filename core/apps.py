@@ -22,8 +22,12 @@ class CoreConfig(AppConfig):
 
 
 def _install_triggers(sender, using, **kwargs) -> None:
+    from django.core.management import call_command
     from django.db import connections
 
     from .pagecache import install_triggers
 
     install_triggers(connections[using])
+    # The tables of the database caches (the shared pages, the rate limits): made where
+    # missing, so a deploy that migrates needs no other step for them.
+    call_command("createcachetable", database=using, verbosity=0)

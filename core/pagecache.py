@@ -107,8 +107,9 @@ def remember(name: str, depends_on: Iterable[str], compute: Callable[[], object]
 
 
 def forget() -> None:
-    """Empty the caches of rendered pages, this worker's and the shared one, and the
-    versions this worker trusts (tests, and measuring what a page costs when rendered)."""
+    """Empty the caches of rendered pages, this worker's and the shared one, the versions
+    this worker trusts and `remember()`'s answers (tests, and measuring what a page costs
+    when rendered)."""
     caches["fragments"].clear()
     caches["pages"].clear()
     _recent.clear()
@@ -158,12 +159,14 @@ def _fresh(entry, current: dict[str, int]) -> bool:
     return all(current.get(name, 0) == version for name, version in shown)
 
 
-def _lookup(key: str, current: dict[str, int]):
+def _lookup(key: str, current: dict[str, int], shared: bool = True):
     """The entry stored under `key` while still true: this worker's copy, else the shared."""
     local = caches["fragments"]
     entry = local.get(key)
     if entry is not None and _fresh(entry, current):
         return entry
+    if not shared:
+        return None
     entry = caches["pages"].get(key)
     if entry is not None and _fresh(entry, current):
         local.set(key, entry, TIMEOUT)
@@ -172,7 +175,8 @@ def _lookup(key: str, current: dict[str, int]):
 
 
 def _render_and_store(key: str, current: dict[str, int], depends: Iterable[str],
-                      render: Callable[[], tuple], storable: Callable[[object, int], bool]):
+                      render: Callable[[], tuple], storable: Callable[[object, int], bool],
+                      shared: bool = True):
     # The versions read before the data: a write during the render makes the stored page
     # out of date at once, never a page of old data under new versions.
     collected = {"current": current, "until": None,
@@ -185,7 +189,8 @@ def _render_and_store(key: str, current: dict[str, int], depends: Iterable[str],
     entry = (tuple(sorted(collected["versions"].items())), collected["until"], value, status)
     if status in (200, 400) and storable(value, status):
         caches["fragments"].set(key, entry, TIMEOUT)
-        caches["pages"].set(key, entry, TIMEOUT)
+        if shared:
+            caches["pages"].set(key, entry, TIMEOUT)
     return entry
 
 
@@ -235,12 +240,16 @@ def _personal(request: HttpRequest) -> bool:
 
 
 def public_page(page: str, *, depends: Iterable[str] = (),
-                vary: Callable[[HttpRequest], Iterable[object]] | None = None):
+                vary: Callable[[HttpRequest], Iterable[object]] | None = None,
+                shared: bool = True):
     """Serve the view's page from the shared cache to anonymous visitors while the data it
     shows (`depends`, and what its tags declare with `depends_on`) is unchanged.
 
     The key holds the page, the language, the address asked for (with its query, host and
     scheme), whether htmx asked, and whatever `vary(request)` gives (the viewer's time zone).
+    With `shared` false the page stays in each worker's memory only: for a page whose
+    miss already makes as many queries as a page may (10), where the shared cache's read
+    and write would be two more.
     """
     depends = tuple(depends)
 
@@ -253,7 +262,7 @@ def public_page(page: str, *, depends: Iterable[str] = (),
                      *(vary(request) if vary else ())]
             key = _key(page, parts)
             current = snapshot()
-            entry = _lookup(key, current)
+            entry = _lookup(key, current, shared)
             if entry is None:
                 made = []
 
@@ -274,7 +283,7 @@ def public_page(page: str, *, depends: Iterable[str] = (),
                     return value is not None and value[0].count("csrfmiddlewaretoken") == (
                         value[0].count(f'csrfmiddlewaretoken" value="{_PLACEHOLDER}"'))
 
-                _render_and_store(key, current, depends, render, storable)
+                _render_and_store(key, current, depends, render, storable, shared)
                 return made[0]
             (content, headers), status = entry[2], entry[3]
             if _PLACEHOLDER in content:

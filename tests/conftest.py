@@ -23,11 +23,11 @@ def _fresh_fragments(settings):
     the cache of rendered pages (in production versions only ever rise). Tests read the
     versions on every request; tests/chapters/test_pagecache.py covers the one-second trust.
 
-    The shared cache of pages is a second memory cache here, so the tests' query counts
-    are the pages' own; tests/chapters/test_pagecache.py covers the database one."""
+    The shared cache of pages is the same memory here (clearing `fragments` clears it), so
+    the tests' query counts are the pages' own; tests/chapters/test_pagecache_shared.py
+    covers the database one."""
     settings.PAGECACHE_VERSION_SECONDS = 0
-    settings.CACHES = {**settings.CACHES, "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "twc-pages"}}
+    settings.CACHES = {**settings.CACHES, "pages": settings.CACHES["fragments"]}
     pagecache.forget()
 
 
