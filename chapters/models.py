@@ -237,9 +237,10 @@ class DataVersion(models.Model):
     """A counter per kind of public data, raised by database triggers on every write.
 
     Public pages are cached under keys that hold the versions of the data they show
-    (`chapters.pagecache`): a write to a chapter, a policy or a session makes a new key, so
-    nobody sees a page older than the data. The triggers are installed by migrations
-    (`pagecache.bump_on_write`), so bulk updates, the admin and raw SQL raise them too.
+    (`core.pagecache`): a write to a chapter, a policy or a session makes a stored page out
+    of date, so nobody sees a page older than the data. The triggers are installed on the
+    tables each app watches after every migrate, so bulk updates, the admin and raw SQL
+    raise them too.
     """
 
     name = models.CharField(max_length=20, primary_key=True)
