@@ -22,7 +22,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import pickle
-import random
 import re
 import time
 from collections.abc import Callable, Iterable
@@ -300,10 +299,21 @@ def public_page(page: str, *, depends: Iterable[str] = (),
 
 class DatabasePageCache(DatabaseCache):
     """Django's database cache, writing with one upsert instead of a count, a read and a
-    write (a page rendered on a miss costs one query to share), and culling now and then
-    rather than counting the table on every write."""
+    write (a page rendered on a miss costs one query to share); culled by a periodic job
+    (`cull`, core.tasks) rather than by counting the table on every write."""
 
-    CULL_CHANCE = 0.01
+    def cull(self) -> int:
+        """Delete the expired pages, and a share of the rest past MAX_ENTRIES; how many
+        were left."""
+        db = router.db_for_write(self.cache_model_class)
+        table = connections[db].ops.quote_name(self._table)
+        with connections[db].cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {table}")
+            count = cursor.fetchone()[0]
+            now = datetime.now(tz=UTC if settings.USE_TZ else None).replace(microsecond=0)
+            self._cull(db, cursor, now, count)
+            cursor.execute(f"SELECT COUNT(*) FROM {table}")
+            return cursor.fetchone()[0]
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         key = self.make_and_validate_key(key, version=version)
@@ -319,12 +329,6 @@ class DatabasePageCache(DatabaseCache):
         expires = connection.ops.adapt_datetimefield_value(expires.replace(microsecond=0))
         encoded = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
         with connection.cursor() as cursor:
-            if random.random() < self.CULL_CHANCE:
-                cursor.execute(f"SELECT COUNT(*) FROM {table}")
-                count = cursor.fetchone()[0]
-                if count > self._max_entries:
-                    now = datetime.now(tz=UTC if settings.USE_TZ else None)
-                    self._cull(db, cursor, now.replace(microsecond=0), count)
             cursor.execute(
                 f"INSERT INTO {table} ({quote('cache_key')}, {quote('value')}, "
                 f"{quote('expires')}) VALUES (%s, %s, %s) ON CONFLICT ({quote('cache_key')}) "

@@ -140,3 +140,15 @@ def test_a_signed_in_page_is_neither_served_nor_stored(chapter_a, alice):
     assert b"Edit this page" in organizer.get(chapter_a.get_absolute_url()).content
     assert b"Edit this page" not in Client().get(chapter_a.get_absolute_url()).content
     assert b"Edit this page" in organizer.get(chapter_a.get_absolute_url()).content
+
+
+def test_the_hourly_job_culls_expired_pages_from_the_shared_cache(db):
+    from core.periodic import JOBS
+
+    pages = DatabasePageCache("twc_pagecache", {})
+    pages.set("page:old", ("old",), 0)  # expired at once
+    pages.set("page:new", ("new",), 60)
+    assert JOBS["core.cull_page_cache"].function is not None
+    assert pages.cull() == 1
+    assert pages.get("page:new") == ("new",)
+    pages.clear()
