@@ -272,7 +272,7 @@ def count_queries(path: str, cookie: str | None, method: str = "GET",
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from chapters import pagecache
+    from core import pagecache
 
     client = Client(SERVER_NAME="127.0.0.1", raise_request_exception=False)
     headers = {"accept-language": language}
@@ -314,7 +314,7 @@ def target_path(target: Target, values: dict) -> str | None:
 def build(crowd_count: int = 12000, post_count: int = 8000, join_count: int = 4000,
           only: set[str] | None = None) -> dict:
     """Everything bench/run.py needs for one database (see the module docstring)."""
-    from chapters import pagecache
+    from core import pagecache
 
     # A crowd is a crowd the cache has not seen: raise the data versions (every cached page,
     # in any worker or a shared cache, is then stale), as a data change would.

@@ -670,7 +670,7 @@ def run(scale: float, *, only: Iterable[str] | None = None, verbose: bool = True
     """Empty and reseed at `scale` (1.0 = full). Returns {table: (rows, seconds)}."""
     from django.db import DatabaseError, connection, transaction
 
-    from chapters import pagecache
+    from core import pagecache
 
     seed = Seed(scale=scale)
     timings: dict[str, tuple[int, float]] = {}

@@ -89,7 +89,7 @@ def main() -> None:
     handler = WSGIHandler()
     sent = [0]
 
-    from chapters import pagecache
+    from core import pagecache
 
     def request() -> int:
         if args.cold:

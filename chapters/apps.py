@@ -1,14 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
-
-
-def _install_triggers(sender, using, **kwargs) -> None:
-    from django.db import connections
-
-    from .pagecache import install_triggers
-
-    install_triggers(connections[using])
 
 
 class ChaptersConfig(AppConfig):
@@ -16,6 +7,9 @@ class ChaptersConfig(AppConfig):
     verbose_name = _("Chapters")
 
     def ready(self) -> None:
-        # After every migrate: a table rebuilt by a migration loses its triggers in SQLite.
-        post_migrate.connect(_install_triggers, sender=self,
-                             dispatch_uid="chapters.install_data_version_triggers")
+        from core import pagecache
+
+        # What the directory, the chapter pages and the API show (core.pagecache).
+        for table in ("chapters_chapter", "chapters_partnerorganization", "chapters_peernetwork",
+                      "chapters_peerchapter", "chapters_chapterdescription"):
+            pagecache.watch(table, pagecache.CHAPTERS)

@@ -54,7 +54,7 @@ def network_choices() -> tuple[tuple[str, str], ...]:
 
     Kept per process under the chapters' data version (a sync or a pause raises it): every
     API request and directory search builds the form, cached page or not."""
-    from .pagecache import CHAPTERS, remember
+    from core.pagecache import CHAPTERS, remember
 
     return remember("network choices", [CHAPTERS], lambda: tuple(
         PeerNetwork.objects.filter(is_paused=False).order_by("name")
@@ -110,6 +110,20 @@ class DirectoryForm(forms.Form):
         self.fields["language"].choices = [("", _("Any language")), *language_choices()]
         if not self.is_bound or not self.data.get("status"):
             self.initial["status"] = list(DEFAULT_LISTED_STATUSES)
+
+    @property
+    def filters_key(self) -> tuple | None:
+        """What the filters' HTML follows from (the language aside): the networks to choose
+        from and the values chosen; None when a filter has an error (rendered as usual)."""
+        names = [name for name in self.fields if name not in ("q", "lat", "lon")]
+        if self.is_bound and any(name in self.errors for name in names):
+            return None
+        values = []
+        for name in names:
+            value = self[name].value()
+            values.append(tuple(value) if isinstance(value, list) else value)
+        return (tuple(self.fields["network"].choices) if "network" in self.fields else (),
+                self.is_bound, tuple(values))
 
     def clean_status(self) -> list[str]:
         return self.cleaned_data["status"] or list(DEFAULT_LISTED_STATUSES)

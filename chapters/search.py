@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
+from core import pagecache
+
 from .enums import ChapterKind, ChapterStatus
 from .geo import MAX_CANDIDATES, MAX_SUGGESTIONS, MIN_RATIO, distance_km, fold, hydrate
 from .geo import nearest, resolve, suggest_places
@@ -167,6 +169,13 @@ def _language_ok(chapter: Chapter, filters: Filters) -> bool:
     return not filters.language or filters.language in (chapter.languages or [])
 
 
+def _partners() -> list[PartnerOrganization]:
+    """Every partner organization (a short list), kept per process under the chapters'
+    data version, which a partner's change raises."""
+    return pagecache.remember("partners", [pagecache.CHAPTERS],
+                              lambda: list(PartnerOrganization.objects.all()))
+
+
 def search(query: str, latitude: float | None, longitude: float | None,
            filters: Filters) -> Results:
     """Chapters for a typed place or chapter name, or a point, under the filters."""
@@ -245,6 +254,5 @@ def search(query: str, latitude: float | None, longitude: float | None,
     country = results.place.country_code if results.place else (
         results.local[0][0].country if results.local else "")
     if country:
-        results.partners = [p for p in PartnerOrganization.objects.all()
-                            if country in (p.countries or [])]
+        results.partners = [p for p in _partners() if country in (p.countries or [])]
     return results

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-import time
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -12,7 +11,6 @@ from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -20,17 +18,19 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import pagecache
 from core.locale import language_name, viewer_zone
 
-from . import pagecache, services
+from . import services
 from .enums import ChapterKind, ChapterStatus
 from .forms import ApiPageForm, ChapterForm, DirectoryForm, NearForm, PartnerForm, StatusForm
-from .geo import chapters_near
+from .geo import nearest_chapters
 from .models import Chapter, PartnerOrganization
 from .permissions import may_change_chapter_status, may_edit_chapter, may_manage_partners
 from .search import OURS, Filters, Results, filtered, filtered_peers, graduated, search
 
 PAGE_SIZE = 24
+NEARBY_KM = 300  # a chapter page's "Chapters nearby"
 # The API answers in pages, so its cost does not grow with the network: 100 chapters by
 # default, up to 1,000 (`?limit=`), each page linking to the next (`?after=<last id>`).
 API_PAGE_SIZE = 100
@@ -69,21 +69,16 @@ def _directory_context(request: HttpRequest, form: DirectoryForm) -> tuple[dict,
     return context, 200
 
 
+# Searches stay in each worker's memory: a search by place already makes up to 10 queries,
+# the shared cache's read and write would be two more.
 @require_GET
+@pagecache.public_page("directory", depends=[pagecache.CHAPTERS], shared=False)
 def directory(request: HttpRequest) -> HttpResponse:
-    def render_parts() -> tuple[dict[str, str], int]:
-        context, status = _directory_context(request, DirectoryForm(request.GET))
-        return {part: render_to_string(f"chapters/directory.html#{part}", context, request)
-                for part in ("top", "results")}, status
-
-    # What every visitor sees for this query: cached until a chapter or partner changes.
-    cached, status = pagecache.fragment("directory", [sorted(request.GET.lists())],
-                                        [pagecache.CHAPTERS], render_parts)
+    context, status = _directory_context(request, DirectoryForm(request.GET))
     if request.htmx:
-        return HttpResponse(cached["results"], status=status)
-    return render(request, "chapters/directory.html",
-                  {"query": request.GET.get("q", ""), "cached": cached},
-                  status=status)
+        return render(request, "chapters/directory.html#results", context, status=status)
+    context["query"] = request.GET.get("q", "")
+    return render(request, "chapters/directory.html", context, status=status)
 
 
 @require_POST
@@ -119,6 +114,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
 @xframe_options_exempt
 @csp_override({**settings.SECURE_CSP, "frame-ancestors": ["*"]})
 @require_GET
+@pagecache.public_page("embed", depends=[pagecache.CHAPTERS], shared=False)
 def embed(request: HttpRequest) -> HttpResponse:
     """The directory without the site around it, for other sites' iframes."""
     form = DirectoryForm(request.GET)
@@ -128,40 +124,29 @@ def embed(request: HttpRequest) -> HttpResponse:
     return response
 
 
+# What every visitor sees: kept until the chapters change, or what the tags on the page
+# declare they show (the rules, the organizers, the next sessions, the announcements).
+@pagecache.public_page("chapter", depends=[pagecache.CHAPTERS],
+                       vary=lambda request: [str(viewer_zone(request))])
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
-    def render_pieces() -> tuple[dict[str, str], int]:
-        chapter = get_object_or_404(Chapter.objects.listed(), slug=slug)
-        nearby = []
-        if chapter.kind == ChapterKind.LOCAL and chapter.latitude is not None:
-            nearby = [(c, km) for c, km in chapters_near(
-                chapter.latitude, chapter.longitude, 300, limit=6) if c.pk != chapter.pk][:5]
-        description, description_language = chapter.description_for(get_language() or "")
-        context = {
-            "chapter": chapter, "nearby": nearby,
-            "description": description,
-            # Marked up in its own language when it is not the page's (screen readers).
-            "description_language": description_language
-            if description_language != get_language() else "",
-            "missing_essentials": chapter.missing_essentials(),
-            "language_names": [language_name(code) for code in chapter.languages or []],
-            "may_edit": may_edit_chapter(request.user, chapter),
-            "may_change_status": may_change_chapter_status(request.user),
-            "canonical_url": request.build_absolute_uri(chapter.get_absolute_url()),
-        }
-        return {piece: render_to_string(f"chapters/detail.html#{piece}", context, request)
-                for piece in ("title", "description", "meta", "content")}, 200
-
-    if request.user.is_authenticated:
-        # A signed-in person sees their own membership, sign-ups and tools: never cached.
-        pieces, _status = render_pieces()
-    else:
-        # What every visitor sees: cached until the chapters, the policies or the sessions
-        # change, and at most a minute (upcoming sessions start and leave the page).
-        pieces, _status = pagecache.fragment(
-            "chapter", [slug, request.build_absolute_uri("/"), str(viewer_zone(request)),
-                        int(time.time() // 60)],
-            [pagecache.CHAPTERS, pagecache.POLICIES, pagecache.SESSIONS], render_pieces)
-    return render(request, "chapters/detail.html", {"pieces": pieces})
+    chapter = get_object_or_404(
+        Chapter.objects.listed().with_description_in(get_language() or ""), slug=slug)
+    nearby = []
+    if chapter.kind == ChapterKind.LOCAL and chapter.latitude is not None:
+        nearby = nearest_chapters(chapter, NEARBY_KM, limit=5)
+    description, description_language = chapter.description_for(get_language() or "")
+    return render(request, "chapters/detail.html", {
+        "chapter": chapter, "nearby": nearby,
+        "description": description,
+        # Marked up in its own language when it is not the page's (screen readers).
+        "description_language": description_language
+        if description_language != get_language() else "",
+        "missing_essentials": chapter.missing_essentials(),
+        "language_names": [language_name(code) for code in chapter.languages or []],
+        "may_edit": may_edit_chapter(request.user, chapter),
+        "may_change_status": may_change_chapter_status(request.user),
+        "canonical_url": request.build_absolute_uri(chapter.get_absolute_url()),
+    })
 
 
 @login_required
@@ -219,23 +204,29 @@ def change_status(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def api_chapters(request: HttpRequest) -> HttpResponse:
     """Listed chapters as GeoJSON, with the directory's filters, a page at a time; open to
-    other sites. The same answer for everyone, so cached per worker like the public pages."""
+    other sites. The same answer for everyone, signed in or not, so every request shares
+    the cache of public pages."""
+    response = _api_chapters(request)
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return response
+
+
+def _api_chapters(request: HttpRequest) -> HttpResponse:
     form = DirectoryForm(request.GET)
     page_form = ApiPageForm(request.GET)
     if not form.is_valid() or not page_form.is_valid():
         errors = {**form.errors.get_json_data(), **page_form.errors.get_json_data()}
-        response = JsonResponse({"errors": errors}, status=400)
-    else:
-        def render_page() -> tuple[dict[str, str], int]:
-            return {"json": _api_page(request, form.cleaned_data, page_form.cleaned_data,
-                                      peers_exist="network" in form.fields)}, 200
+        return JsonResponse({"errors": errors}, status=400)
 
-        cached, _status = pagecache.fragment(
-            "api", [request.build_absolute_uri()], [pagecache.CHAPTERS], render_page)
-        response = HttpResponse(cached["json"], content_type="application/geo+json")
-        response["Cache-Control"] = f"public, max-age={API_MAX_AGE}"
-    response["Access-Control-Allow-Origin"] = "*"
-    response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    def render_page() -> tuple[dict[str, str], int]:
+        return {"json": _api_page(request, form.cleaned_data, page_form.cleaned_data,
+                                  peers_exist="network" in form.fields)}, 200
+
+    cached, _status = pagecache.fragment(
+        "api", [request.build_absolute_uri()], [pagecache.CHAPTERS], render_page)
+    response = HttpResponse(cached["json"], content_type="application/geo+json")
+    response["Cache-Control"] = f"public, max-age={API_MAX_AGE}"
     return response
 
 

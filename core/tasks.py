@@ -1,4 +1,5 @@
-"""The platform's periodic work: forgetting old entries of the email ledger."""
+"""The platform's periodic work: forgetting old entries of the email ledger, and old
+pages of the shared cache of public pages."""
 
 import datetime as dt
 
@@ -17,3 +18,14 @@ def prune_email_ledger() -> str:
     deleted, _ = EmailDelivery.objects.filter(status=EmailDeliveryStatus.SENT,
                                               sent_at__lt=cutoff).delete()
     return f"{deleted} deleted"
+
+
+@periodic.every("core.cull_page_cache", dt.timedelta(hours=1))
+def cull_page_cache() -> str:
+    """Expired pages out of the shared cache, and the oldest share past its MAX_ENTRIES."""
+    from django.core.cache import caches
+
+    pages = caches["pages"]
+    if not hasattr(pages, "cull"):
+        return "not a database cache"
+    return f"{pages.cull()} kept"

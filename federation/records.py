@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from chapters.models import Chapter, DataVersion
-from chapters.pagecache import CHAPTERS, POLICIES
+from core.pagecache import CHAPTERS, POLICIES
 from members.models import MembershipPolicy
 from members.rules import describe, effective_rules
 

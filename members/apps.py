@@ -3,6 +3,8 @@ from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+ORGANIZERS = "organizers"  # who organizes a chapter, by the names they chose
+
 
 class MembersConfig(AppConfig):
     name = "members"
@@ -10,7 +12,7 @@ class MembersConfig(AppConfig):
     default = True
 
     def ready(self) -> None:
-        from core import roles
+        from core import pagecache, roles
 
         from . import permissions
 
@@ -21,6 +23,13 @@ class MembersConfig(AppConfig):
         # and a lost role-version trigger would keep a revoked role in people's sessions.
         post_migrate.connect(_install_role_triggers, sender=self,
                              dispatch_uid="members.install_role_version_triggers")
+
+        # A chapter page shows the rules (`chapter_rules`) and the organizers' chosen names
+        # (`chapter_organizers`): cached pages follow them (core.pagecache).
+        pagecache.watch("members_membershippolicy", pagecache.POLICIES)
+        pagecache.watch("members_policyversion", pagecache.POLICIES)
+        pagecache.watch("members_membership", ORGANIZERS)
+        pagecache.watch("members_user", ORGANIZERS, columns=("display_name", "is_active"))
 
 
 def _install_role_triggers(sender, using, **kwargs) -> None:

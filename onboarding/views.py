@@ -17,11 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from chapters import pagecache
-from core import ratelimit
+from chapters.models import Chapter
+from core import pagecache, ratelimit
 from core.locale import supported, viewer_zone
 from core.pagination import MAX_ID, BoundedPaginator
-from chapters.models import Chapter
 from members import permissions
 
 from . import permissions as session_permissions
@@ -81,46 +80,44 @@ def _registration_or_404(token: str) -> Registration:
 
 
 @require_GET
+# The same for every visitor: kept until a session, a registration or a chapter changes,
+# or the first session shown ends and leaves the list.
+@pagecache.public_page("sessions", depends=[pagecache.SESSIONS, pagecache.CHAPTERS],
+                       vary=lambda request: [str(viewer_zone(request))])
 def session_list(request: HttpRequest) -> HttpResponse:
     """Upcoming sessions across the network, filtered by chapter, language and format."""
     zone = viewer_zone(request)
-
-    def render_parts() -> tuple[dict[str, str], int]:
-        form = FilterForm(request.GET or None)
-        sessions = _public_sessions().upcoming().with_taken().order_by("starts_at", "pk")
-        status = 200
-        if form.is_bound:
-            if form.is_valid():
-                if form.cleaned_data["chapter"]:
-                    chapter = form.cleaned_data["chapter"]
-                    sessions = sessions.filter(Q(chapter__slug=chapter)
-                                               | Q(chapter__name__icontains=chapter))
-                if form.cleaned_data["language"]:
-                    sessions = sessions.filter(language=form.cleaned_data["language"])
-                if form.cleaned_data["format"]:
-                    sessions = sessions.filter(format=form.cleaned_data["format"])
-            else:
-                status = 400
-                sessions = sessions.none()
-        paginator = BoundedPaginator(sessions, PAGE_SIZE, ahead=MAX_LISTED)
-        page = paginator.get_page(request.GET.get("page"))
-        annotate_times(page.object_list, zone)
-        query = request.GET.copy()
-        query.pop("page", None)
-        context = {"form": form, "page_obj": page, "query": query.urlencode(),
-                   "has_viewer_zone": zone is not None}
-        return {part: render_to_string(f"onboarding/session_list.html#{part}", context, request)
-                for part in ("filters", "results")}, status
-
-    # The same for every visitor: cached until a session, a registration or a chapter
-    # changes, and at most a minute (sessions start and leave the list).
-    cached, status = pagecache.fragment(
-        "sessions", [sorted(request.GET.lists()), str(zone),
-                     int(time.time() // 60)],
-        [pagecache.SESSIONS, pagecache.CHAPTERS], render_parts)
-    if request.htmx:
-        return HttpResponse(cached["results"], status=status)
-    return render(request, "onboarding/session_list.html", {"cached": cached}, status=status)
+    form = FilterForm(request.GET or None)
+    sessions = _public_sessions().upcoming().with_taken().order_by("starts_at", "pk")
+    status = 200
+    if form.is_bound:
+        if form.is_valid():
+            if form.cleaned_data["chapter"]:
+                chapter = form.cleaned_data["chapter"]
+                sessions = sessions.filter(Q(chapter__slug=chapter)
+                                           | Q(chapter__name__icontains=chapter))
+            if form.cleaned_data["language"]:
+                sessions = sessions.filter(language=form.cleaned_data["language"])
+            if form.cleaned_data["format"]:
+                sessions = sessions.filter(format=form.cleaned_data["format"])
+        else:
+            status = 400
+            sessions = sessions.none()
+    page = BoundedPaginator(sessions, PAGE_SIZE, ahead=MAX_LISTED).get_page(request.GET.get("page"))
+    annotate_times(page.object_list, zone)
+    if page.object_list:
+        # A session leaves the list when it ends. One on a later page may end first and
+        # change the count: with other pages, the list holds a minute at most.
+        ends = min(session.ends_at.timestamp() for session in page.object_list)
+        pagecache.depends_on(until=min(ends, time.time() + 60) if page.has_other_pages()
+                             else ends)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page_obj": page, "query": query.urlencode(),
+               "has_viewer_zone": zone is not None}
+    template = ("onboarding/session_list.html#results" if request.htmx
+                else "onboarding/session_list.html")
+    return render(request, template, context, status=status)
 
 
 def _detail_context(request, session, **extra):

@@ -2,6 +2,9 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+ANNOUNCEMENTS = "announcements"  # the public announcements on a chapter page
+
+
 class OutreachConfig(AppConfig):
     """Chapters talk to their people: follows, place watches, announcements, deliveries.
 
@@ -13,6 +16,11 @@ class OutreachConfig(AppConfig):
     verbose_name = _("Outreach")
 
     def ready(self) -> None:
+        from core import pagecache
+
+        # A chapter page shows its latest public announcements (`chapter_follow`).
+        pagecache.watch("outreach_message", ANNOUNCEMENTS)
+
         from cdp import signals as cdp_signals
         from onboarding import signals as onboarding_signals
 

@@ -7,7 +7,7 @@ admin is a Global admin. Everyone with a role has a second factor set up.
 import pytest
 from django.test import Client
 
-from chapters import pagecache
+from core import pagecache
 from tests import factories
 from tests.gazetteer import _gazetteer_once, gazetteer  # noqa: F401
 
@@ -21,8 +21,13 @@ def _media_root(settings, tmp_path):
 def _fresh_fragments(settings):
     """Each test's rolled-back data versions start again from the same numbers: so must
     the cache of rendered pages (in production versions only ever rise). Tests read the
-    versions on every request; tests/chapters/test_pagecache.py covers the one-second trust."""
+    versions on every request; tests/chapters/test_pagecache.py covers the one-second trust.
+
+    The shared cache of pages is the same memory here (clearing `fragments` clears it), so
+    the tests' query counts are the pages' own; tests/chapters/test_pagecache_shared.py
+    covers the database one."""
     settings.PAGECACHE_VERSION_SECONDS = 0
+    settings.CACHES = {**settings.CACHES, "pages": settings.CACHES["fragments"]}
     pagecache.forget()
 
 

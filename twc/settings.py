@@ -171,8 +171,16 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "twc_cache",
     },
-    # Rendered public pages, in each worker's memory, under keys that hold the versions of
-    # the data they show (chapters.pagecache): never stale, so nothing to share or expire.
+    # Rendered public pages, shared by every worker (core.pagecache): kept with the versions
+    # of the data they show, so never stale. A table of its own, so that culling it never
+    # drops a rate limit.
+    "pages": {
+        "BACKEND": "core.pagecache.DatabasePageCache",
+        "LOCATION": "twc_pagecache",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
+    # ... and in front of it, the pages each worker served lately, in its memory.
     "fragments": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "twc-fragments",

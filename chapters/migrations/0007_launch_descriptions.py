@@ -3,7 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from chapters.pagecache import bump_on_write
+from core.pagecache import bump_on_write
 
 
 class Migration(migrations.Migration):

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from chapters.pagecache import bump_on_write
+from core.pagecache import bump_on_write
 
 
 class Migration(migrations.Migration):

@@ -3,6 +3,9 @@
 from django import template
 from django.utils.translation import gettext as _
 
+from core import pagecache
+
+from ..apps import ORGANIZERS
 from ..models import Membership, PolicyVersion
 from ..permissions import (
     is_coach,
@@ -23,6 +26,7 @@ register = template.Library()
 def chapter_organizers(chapter):
     """The chapter's organizers by the names they chose (never an address); those without a
     display name are not listed. One query."""
+    pagecache.depends_on(ORGANIZERS)
     organizers = (Membership.objects.organizers()
                   .filter(chapter=chapter, user__is_active=True)
                   .exclude(user__display_name="")
@@ -38,6 +42,7 @@ def chapter_rules(context, chapter):
     viewer's own membership.
     """
     user = context.get("user")
+    pagecache.depends_on(pagecache.POLICIES)
     rules = effective_rules(*current_versions(chapter))
     history = PolicyVersion.objects.filter(policy__chapter=chapter).order_by("-number")[:20]
     membership = None

@@ -1,15 +1,21 @@
 """Template tags other apps' pages use to show the desk's parts (a dormant chapter's page)."""
 
 from django import template
+from django.template.loader import render_to_string
 
 register = template.Library()
 
 
-@register.inclusion_tag("network/tags/revive_offer.html")
+@register.simple_tag
 def revive_offer(chapter, compact=False):
-    """"Revive this chapter" on a dormant chapter's page and search results (no query)."""
-    return {"chapter": chapter, "compact": compact,
-            "offered": chapter.status == "dormant" and chapter.is_listed}
+    """"Revive this chapter" on a dormant chapter's page and search results (no query).
+
+    Nothing to render for any other chapter, so no template either: the tag is on every
+    card of the directory."""
+    if not (chapter.status == "dormant" and chapter.is_listed):
+        return ""
+    return render_to_string("network/tags/revive_offer.html",
+                            {"chapter": chapter, "compact": compact, "offered": True})
 
 
 @register.inclusion_tag("network/tags/my_desk.html")

@@ -3,6 +3,9 @@
 from allauth.account.models import EmailAddress
 from django import template
 from django.db.models.functions import Lower
+from django.utils import timezone
+
+from core import pagecache
 
 from core.locale import viewer_zone
 
@@ -19,12 +22,18 @@ NEXT_SESSIONS = 3
 def chapter_sessions(context, chapter):
     """The chapter's next onboarding sessions: public fields only, one query."""
     request = context.get("request")
+    pagecache.depends_on(pagecache.SESSIONS)
     sessions = list(
         OnboardingSession.objects.filter(chapter=chapter).upcoming().with_taken()
         .order_by("starts_at", "pk")[:NEXT_SESSIONS]
     )
     for session in sessions:
         session.chapter = chapter
+    # A session leaves the list when it ends; its "Sign up" goes when registration closes.
+    moments = [moment for session in sessions for moment in (session.ends_at, session.closes_at)
+               if moment > timezone.now()]
+    if moments:
+        pagecache.depends_on(until=min(moments))
     zone = viewer_zone(request) if request is not None else None
     annotate_times(sessions, zone)
     user = getattr(request, "user", None)

@@ -7,9 +7,11 @@ from allauth.account.models import EmailAddress
 from django import template
 from django.db.models import Q
 
+from core import pagecache
 from members.models import Membership
 
 from .. import permissions as outreach_permissions
+from ..apps import ANNOUNCEMENTS
 from ..forms import ChoiceForm
 from ..models import MEMBER_DEFAULT_CHOICE, Follow, FollowChoice, PlaceWatch
 from ..services import follower_count
@@ -27,6 +29,7 @@ def chapter_follow(context, chapter):
     request = context.get("request")
     user = getattr(request, "user", None)
     signed_in = bool(user and user.is_authenticated)
+    pagecache.depends_on(ANNOUNCEMENTS)
     return {
         "chapter": chapter, "request": request, "signed_in": signed_in,
         "takes_newcomers": chapter.takes_newcomers,

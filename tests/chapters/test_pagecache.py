@@ -11,7 +11,7 @@ import time
 import pytest
 from django.urls import reverse
 
-from chapters import pagecache
+from core import pagecache
 from chapters.models import Chapter, DataVersion, PartnerOrganization
 from members.services import adopt_policy_version
 from tests.conftest import signed_in
