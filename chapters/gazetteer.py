@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import connection, transaction
 
 from .geo import fold
-from . import pagecache
+from core import pagecache
 from .models import Place, PlaceName
 
 # Short forms people type that the data lacks: folded key -> GeoNames id.

@@ -66,6 +66,10 @@ def send_email(context, to: list[str], template: str, data: dict, language: str 
     return sent
 
 
+# Task rows queued before the email task moved here from members name it by its old path.
+EMAIL_TASK_PATHS = (send_email.module_path, "members.emails.send_email")
+
+
 def enqueue_email(to: str | list[str], template: str, context: dict, language: str = "", *,
                   key: str = "") -> None:
     """Queue an email; the task worker (`manage.py db_worker`) sends it.

@@ -13,7 +13,7 @@ from django.utils import timezone
 from core import pagecache
 from core.pagecache import DatabasePageCache
 from tests.conftest import signed_in
-from tests.onboarding.factories import make_session
+from tests.factories import make_session
 
 pytestmark = pytest.mark.django_db
 
