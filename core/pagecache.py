@@ -41,6 +41,8 @@ from django.middleware.csrf import get_token
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from . import triggers
+
 CHAPTERS = "chapters"  # chapters, partner organizations, peers, the gazetteer
 POLICIES = "policies"  # membership policies and their versions
 SESSIONS = "sessions"  # onboarding sessions and registrations (places left)
@@ -400,14 +402,7 @@ def install_triggers(connection) -> None:
 
 def installed_triggers(connection) -> set[str]:
     """The names of the data-version triggers in the database (for tests and checks)."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal "
-                           "AND tgname LIKE '%%_bumps_%%'")
-        else:
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' "
-                           "AND name LIKE '%_bumps_%'")
-        return {row[0] for row in cursor.fetchall()}
+    return triggers.installed_triggers(connection, "_bumps_")
 
 
 def bump_on_write(table: str, name: str) -> migrations.RunPython:

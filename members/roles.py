@@ -21,6 +21,8 @@ from __future__ import annotations
 from django.contrib.auth import SESSION_KEY
 from django.db import migrations
 
+from core import triggers
+
 SESSION_ROLES = "_roles"
 
 # (table, trigger base name, the condition on a row (OLD or NEW) that makes a write matter).
@@ -95,14 +97,7 @@ def install_triggers(connection) -> None:
 
 def installed_triggers(connection) -> set[str]:
     """The names of the role-version triggers in the database (for tests and checks)."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal "
-                           "AND tgname LIKE '%%_bumps_roles%%'")
-        else:
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' "
-                           "AND name LIKE '%_bumps_roles%'")
-        return {row[0] for row in cursor.fetchall()}
+    return triggers.installed_triggers(connection, "_bumps_roles")
 
 
 def install_operation() -> migrations.RunPython:
