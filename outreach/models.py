@@ -75,6 +75,8 @@ class Follow(models.Model):
                          condition=models.Q(confirmed_at__isnull=False)),
             models.Index(fields=["created_at"], name="follow_unconfirmed_created",
                          condition=models.Q(confirmed_at__isnull=True)),
+            # A person's follows by address (/me/, erasure): stored lower-cased.
+            models.Index(fields=["email"], name="follow_email"),
         ]
 
     def __str__(self) -> str:
@@ -110,7 +112,9 @@ class PlaceWatch(models.Model):
             models.UniqueConstraint(Lower("email"), "latitude", "longitude",
                                     name="placewatch_one_per_address_and_place"),
         ]
-        indexes = [models.Index(fields=["latitude", "longitude"], name="placewatch_point")]
+        indexes = [models.Index(fields=["latitude", "longitude"], name="placewatch_point"),
+                   # A person's watches by address (/me/, erasure): stored lower-cased.
+                   models.Index(fields=["email"], name="placewatch_email")]
 
     def __str__(self) -> str:
         return f"place watch #{self.pk}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from allauth.account.models import EmailAddress
 from django import template
-from django.db.models import Q
+from django.db.models.functions import Lower
 
 from core import pagecache
 from members.models import Membership
@@ -42,15 +42,25 @@ def chapter_follow(context, chapter):
     }
 
 
+def _of_person(model, user):
+    """A person's follows or watches: linked to their account, or under their address or one
+    of their verified ones (addresses are stored lower-cased). Indexed lookups joined by
+    UNION: an OR across the columns reads the whole table (as it made /me/'s registrations
+    take 4 s at a million people)."""
+    verified = (EmailAddress.objects.filter(user=user, verified=True)
+                .annotate(email_key=Lower("email")).values("email_key"))
+    ids = model.objects.filter(user=user).values("pk").union(
+        model.objects.filter(email__in=verified).values("pk"),
+        model.objects.filter(email=user.email.lower()).values("pk"))
+    return model.objects.filter(pk__in=ids)
+
+
 @register.inclusion_tag("outreach/tags/my_follows.html", takes_context=True)
 def my_follows(context, user):
     """What a person follows, with a choice per chapter: their follows (by account or a
     verified address) and the chapters they follow as members by default."""
-    emails = EmailAddress.objects.filter(user=user, verified=True).values("email")
-    follows = list(Follow.objects.filter(Q(user=user) | Q(email__in=emails) |
-                                         Q(email=user.email.lower()))
-                   .filter(chapter__isnull=False).confirmed().select_related("chapter")
-                   .order_by("chapter__name"))
+    follows = list(_of_person(Follow, user).filter(chapter__isnull=False).confirmed()
+                   .select_related("chapter").order_by("chapter__name"))
     followed = {f.chapter_id for f in follows}
     rows = [(f.chapter, f.choice, False) for f in follows]
     for membership in (Membership.objects.active().filter(user=user)
@@ -61,8 +71,8 @@ def my_follows(context, user):
     items = [{"chapter": chapter, "choice": choice, "as_member": as_member,
               "form": ChoiceForm(initial={"choice": choice}, auto_id=f"id_follow_{chapter.pk}_%s")}
              for chapter, choice, as_member in rows]
-    watches = list(PlaceWatch.objects.filter(Q(user=user) | Q(email=user.email.lower()))
-                   .filter(confirmed_at__isnull=False).order_by("created_at"))
+    watches = list(_of_person(PlaceWatch, user).filter(confirmed_at__isnull=False)
+                   .order_by("created_at"))
     return {"items": items, "watches": watches, "request": context.get("request"),
             "off": FollowChoice.OFF.value,
             "may_announce_network": outreach_permissions.may_send_network_announcements(user)}

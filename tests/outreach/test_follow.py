@@ -183,6 +183,33 @@ def test_the_me_block_costs_the_same_queries_with_more_follows(
     assert len(many) == len(few) <= 4
 
 
+def test_me_finds_follows_and_watches_by_account_and_by_each_verified_address(
+        chapter_a, chapter_b, carol, as_user):
+    from allauth.account.models import EmailAddress
+
+    from django.utils import timezone
+
+    from outreach.models import PlaceWatch
+
+    EmailAddress.objects.create(user=carol, email="Carol.Work@Example.org", verified=True)
+    EmailAddress.objects.create(user=carol, email="unproved@example.org", verified=False)
+    third = factories.make_chapter("gamma", name="TWC Gamma")
+    fourth = factories.make_chapter("delta", name="TWC Delta")
+    make_follow(chapter_b, "someone@example.org", user=carol)  # by account
+    make_follow(third, "carol.work@example.org")  # by a second verified address
+    make_follow(fourth, "unproved@example.org")  # an address she has not proved
+    PlaceWatch.objects.create(email="carol@example.org", latitude=1.5, longitude=2.5,
+                              confirmed_at=timezone.now())
+    PlaceWatch.objects.create(email="unproved@example.org", latitude=3.5, longitude=4.5,
+                              confirmed_at=timezone.now())
+    page = as_user(carol).get(reverse("members:me")).content.decode()
+    assert "TWC Beta" in page and "TWC Gamma" in page
+    assert "TWC Delta" not in page
+    from outreach.templatetags.outreach import _of_person
+
+    assert [(w.latitude, w.longitude) for w in _of_person(PlaceWatch, carol)] == [(1.5, 2.5)]
+
+
 def test_unconfirmed_follows_expire_after_a_week(chapter_a):
     import datetime as dt
 
