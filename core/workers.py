@@ -218,10 +218,10 @@ class ResilientWorker(Worker):
             except DATABASE_LOST as error:
                 logger.warning("task %s interrupted by a lost database connection (%s)",
                                db_task_result.id, error)
-                self._when_database_answers(lambda: self._give_back(db_task_result, error))
+                self._when_database_answers(lambda e=error: self._give_back(db_task_result, e))
                 return
             except BaseException as error:  # the task failed: record it, as django-tasks-db does
-                self._when_database_answers(lambda: db_task_result.set_failed(error))
+                self._when_database_answers(lambda e=error: db_task_result.set_failed(e))
                 self._finished(db_task_result)
                 return
             self._when_database_answers(lambda: db_task_result.set_successful(return_value))
