@@ -961,6 +961,13 @@ def check_database(fleet: Fleet, acks: Acks) -> dict:
             ["%send_email"]).fetchall()
         task_statuses = collections.Counter(r[0] for r in conn.execute(
             "SELECT status FROM django_tasks_database_dbtaskresult").fetchall())
+        # What failed and why: the task, the exception and the traceback's last line.
+        failed = [{"task": path, "exception": exc,
+                   "last_line": (trace.strip().splitlines() or [""])[-1][:300]}
+                  for path, exc, trace in conn.execute(
+                      "SELECT task_path, exception_class_path, traceback FROM "
+                      "django_tasks_database_dbtaskresult WHERE status = 'FAILED' "
+                      "ORDER BY id LIMIT 5").fetchall()]
     cancelled = set(acks.cancellations)
     by_token = {token: status for (status, token) in registrations.values()}
     lost = collections.Counter()
@@ -1022,6 +1029,7 @@ def check_database(fleet: Fleet, acks: Acks) -> dict:
                      # different ones are two rows (two keys for one event).
                      "twice_messages": {r: ids_of[r] for r in list(twice)[:3]}}
     out["task_statuses"] = dict(task_statuses)
+    out["failed_tasks"] = failed
     return out
 
 

@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.core.mail.utils import DNS_NAME
-from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -100,7 +100,10 @@ def deliver_once(recipient: str, template: str, object_key: str,
             send()
             sent = True
             # 3. Commit: leaving this block, nothing else in between.
-    except (OperationalError, InterfaceError):
+    except DatabaseError:
+        # The commit failed after the send: whatever the error (a lost connection, or a
+        # pooler's notice of a dead server read as a second result of COMMIT), the email
+        # went out, so the mark is written again rather than left for a resend.
         if not sent:
             raise
         _mark_sent_after_reconnect(row.pk)

@@ -44,6 +44,27 @@ logger = logging.getLogger("core.workers")
 DATABASE_LOST = (OperationalError, InterfaceError)
 
 
+def database_lost(error: BaseException) -> bool:
+    """Whether a task's error is the database connection going, not the task failing.
+
+    Beside psycopg's connection errors, a connection cut under a transaction pooler can
+    surface as another DatabaseError (PgBouncer's notice of a dead server read as a second
+    result of the next command: InternalError "received 2 results from command 'COMMIT'").
+    Such an error on a connection that no longer answers is a lost connection too: the task
+    goes back to READY, and the email ledger makes its rerun harmless.
+    """
+    if isinstance(error, DATABASE_LOST):
+        return True
+    if not isinstance(error, DatabaseError):
+        return False
+    if connection.connection is None:
+        return True
+    try:
+        return not connection.is_usable()
+    except Exception:
+        return True
+
+
 def heartbeat_seconds() -> float:
     return float(getattr(settings, "TASK_WORKER_HEARTBEAT_SECONDS", 5))
 
@@ -215,12 +236,14 @@ class ResilientWorker(Worker):
                                              *task_result.args, **task_result.kwargs)
                 else:
                     return_value = task.call(*task_result.args, **task_result.kwargs)
-            except DATABASE_LOST as error:
-                logger.warning("task %s interrupted by a lost database connection (%s)",
-                               db_task_result.id, error)
-                self._when_database_answers(lambda e=error: self._give_back(db_task_result, e))
-                return
-            except BaseException as error:  # the task failed: record it, as django-tasks-db does
+            except BaseException as error:
+                if database_lost(error):
+                    logger.warning("task %s interrupted by a lost database connection (%s)",
+                                   db_task_result.id, error)
+                    self._when_database_answers(
+                        lambda e=error: self._give_back(db_task_result, e))
+                    return
+                # The task failed: record it, as django-tasks-db does.
                 self._when_database_answers(lambda e=error: db_task_result.set_failed(e))
                 self._finished(db_task_result)
                 return

@@ -6,14 +6,14 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.tasks import task
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from core.emails import enqueue_email
 from core.models import TaskWorker
 from core.workers import beat, recover_stuck_tasks
-from core.emails import enqueue_email
 from tests.tasks import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
@@ -126,3 +126,27 @@ def test_the_worker_command_is_the_resilient_one():
     from django.core.management import get_commands
 
     assert get_commands()["db_worker"] == "core"
+
+
+@pytest.mark.django_db
+def test_a_task_that_fails_on_a_working_database_is_a_failure_not_a_lost_connection():
+    from django.db import IntegrityError
+
+    from core.workers import database_lost
+
+    assert not database_lost(IntegrityError("a real failure of the task"))
+    assert not database_lost(ValueError("not the database"))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="SQLite keeps its in-memory test database open")
+@pytest.mark.django_db(transaction=True)
+def test_a_database_error_on_a_connection_that_no_longer_answers_is_a_lost_connection():
+    from django.db import InternalError, connection
+
+    from core.workers import database_lost
+
+    connection.ensure_connection()
+    # What a pooler's notice of a dead server reads as: the connection is gone after it.
+    connection.close()
+    assert database_lost(InternalError("received 2 results from command 'COMMIT'"))
