@@ -5,7 +5,6 @@ import datetime as dt
 import io
 import re
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse

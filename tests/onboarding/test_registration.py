@@ -186,7 +186,7 @@ def test_unconfirmed_sign_ups_are_forgotten_and_confirmed_ones_kept(db, gazettee
 
     now = timezone.now()
     session = make_session(make_chapter(), starts_at=now + dt.timedelta(days=30))
-    emailed_long_ago = services.register(session, name="A", email="a@example.org",
+    services.register(session, name="A", email="a@example.org",
                                          now=now - dt.timedelta(days=8))
     never_emailed = services.register(session, name="B", email="b@example.org")
     Registration.objects.filter(pk=never_emailed.pk).update(

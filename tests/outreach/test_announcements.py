@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from audit.models import AuditAction, AuditEvent
 from outreach.models import Delivery, FollowChoice, Message
-from tests import factories
 from tests.factories import make_registration, make_session
 from tests.factories import make_follow
 

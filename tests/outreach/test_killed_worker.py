@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from outreach import audiences, jobs, sending, services
+from outreach import audiences, jobs, services
 from outreach.models import Audience, Delivery, Message, MessageKind
 from tests import factories
 from tests.factories import make_follow
