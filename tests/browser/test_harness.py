@@ -81,3 +81,38 @@ def test_an_emailed_link_points_at_the_live_server_and_queued_email_is_sent(live
 
     assert link == live_server.url + "/sessions/x/confirm/?t=abc"
     assert "Hello Erin" in harness.last_email_to("erin@example.org").body
+
+
+class _BodyGone:
+    """A document response whose body Chromium dropped because the page moved on."""
+
+    def __init__(self, request, url):
+        self.request, self.url, self.status = request, url, 200
+        self.headers = {"content-type": "text/html; charset=utf-8"}
+
+    def text(self):
+        raise RuntimeError("Response body is not available for a response that was "
+                           "navigated away from.")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_document_whose_body_was_dropped_is_asked_for_again_and_still_checked(
+        browser, html_validator, live_server):
+    context = harness._new_context(browser, javascript=True, phone=False)
+    try:
+        page = context.new_page()
+        context.route(live_server.url + "/broken/", lambda route: route.fulfill(
+            status=200, content_type="text/html; charset=utf-8", body=BROKEN))
+        checker = harness.PageChecker(
+            page, live_server.url, "selftest-gone", javascript=True,
+            audit_context_factory=lambda: context.browser.new_context())
+        first = page.goto(live_server.url + "/broken/")
+        checker._response(_BodyGone(first.request, first.url))
+        with pytest.raises(AssertionError) as failure:
+            checker.finish(html_validator)
+    finally:
+        context.close()
+
+    report = str(failure.value)
+    assert "could not read" not in report
+    assert "line 3: Stray end tag" in report
