@@ -41,6 +41,8 @@ ONLINE_SHARE = 0.05
 # Accounts the benchmark signs in as (their email addresses are public in bench/README.md).
 ORGANIZER_EMAIL = "organizer@bench.example"
 ADMIN_EMAIL = "admin@bench.example"
+ORGANIZER_NAME = "Bench Organizer"
+ADMIN_NAME = "Bench Admin"
 ORGANIZER_ID = 1  # organizes chapter 1, the biggest one, with many members and join requests
 ADMIN_ID = 2
 FIRST_PERSON_ID = 3  # people from here on; two organizers per chapter come first
@@ -78,6 +80,9 @@ class Seed:
     rng: random.Random = field(default_factory=lambda: random.Random(20261122))
     now: datetime = field(default_factory=lambda: datetime(2026, 11, 1, tzinfo=UTC))
     counts: dict[str, int] = field(default_factory=dict)
+    # Each seeded person's two name words (two bytes a person), for the memberships' copy
+    # of their names (`sort_name`): COPY skips the triggers that would fill it.
+    name_words: bytearray = field(default_factory=bytearray)
 
     def count(self, name: str, minimum: int = 1) -> int:
         return max(minimum, round(FULL[name] * self.scale))
@@ -93,6 +98,15 @@ class Seed:
     @property
     def people(self) -> int:
         return max(self.count("people"), FIRST_PERSON_ID + 2 * self.chapters + 10)
+
+    def name_of(self, user_id: int) -> str:
+        """The display name seed_people gave this person."""
+        if user_id == ORGANIZER_ID:
+            return ORGANIZER_NAME
+        if user_id == ADMIN_ID:
+            return ADMIN_NAME
+        k = 2 * (user_id - FIRST_PERSON_ID)
+        return f"{WORDS[self.name_words[k]]} {WORDS[self.name_words[k + 1]]} {user_id}"
 
     def organizer_of(self, chapter_id: int) -> int:
         """The first of the two seeded organizers of a chapter."""
@@ -337,12 +351,15 @@ def seed_people(seed: Seed) -> int:
     words = WORDS
 
     def rows():
-        yield (ORGANIZER_ID, "!bench", ORGANIZER_EMAIL, "Bench Organizer", False,
+        yield (ORGANIZER_ID, "!bench", ORGANIZER_EMAIL, ORGANIZER_NAME, False,
                seed.now - timedelta(days=900))
-        yield (ADMIN_ID, "!bench", ADMIN_EMAIL, "Bench Admin", True,
+        yield (ADMIN_ID, "!bench", ADMIN_EMAIL, ADMIN_NAME, True,
                seed.now - timedelta(days=900))
+        seed.name_words = bytearray()
         for i in range(FIRST_PERSON_ID, seed.people + 1):
-            name = f"{words[rng.randrange(18)]} {words[rng.randrange(18)]} {i}"
+            first, second = rng.randrange(18), rng.randrange(18)
+            seed.name_words += bytes((first, second))
+            name = f"{words[first]} {words[second]} {i}"
             yield (i, f"!bench{i}", f"person{i}@bench.example", name, False,
                    seed.now - timedelta(minutes=i))
 
@@ -414,14 +431,15 @@ def seed_memberships(seed: Seed) -> int:
         next_id = 1
         organizers: dict[int, int] = {}
         yield (next_id, ORGANIZER_ID, 1, "active", "organizer", 2, 1, now - timedelta(days=800),
-               now - timedelta(days=800), None)
+               now - timedelta(days=800), None, seed.name_of(ORGANIZER_ID))
         next_id += 1
         for c in range(1, chapters + 1):
             for k in range(2):
                 user = seed.organizer_of(c) + k
                 organizers[user] = c
                 yield (next_id, user, c, "active", "organizer", c + 1, 1,
-                       now - timedelta(days=700), now - timedelta(days=700), None)
+                       now - timedelta(days=700), now - timedelta(days=700), None,
+                       seed.name_of(user))
                 next_id += 1
         people = range(FIRST_PERSON_ID, seed.people + 1)
         remaining = target - (next_id - 1)
@@ -441,12 +459,12 @@ def seed_memberships(seed: Seed) -> int:
                 decided = None if status == "pending" else requested + timedelta(days=2)
                 decider = None if status == "pending" else seed.organizer_of(chapter)
                 yield (next_id, user, chapter, status, "member", chapter + 1, 1, requested,
-                       decided, decider)
+                       decided, decider, seed.name_of(user))
                 next_id += 1
 
     return write_rows(seed, Membership, [
         "id", "user_id", "chapter_id", "status", "role", "policy_version_id",
-        "baseline_version_id", "requested_at", "decided_at", "decided_by_id",
+        "baseline_version_id", "requested_at", "decided_at", "decided_by_id", "sort_name",
     ], rows())
 
 

@@ -20,7 +20,8 @@ class MembersConfig(AppConfig):
         roles.read_organizers_with(permissions.organizer_chapter_ids)
 
         # After every migrate: a table rebuilt by a migration loses its triggers in SQLite,
-        # and a lost role-version trigger would keep a revoked role in people's sessions.
+        # and a lost role-version trigger would keep a revoked role in people's sessions (a
+        # lost name-order trigger, a stale name in the member list's order).
         post_migrate.connect(_install_role_triggers, sender=self,
                              dispatch_uid="members.install_role_version_triggers")
 
@@ -35,9 +36,10 @@ class MembersConfig(AppConfig):
 def _install_role_triggers(sender, using, **kwargs) -> None:
     from django.db import connections
 
-    from .roles import install_triggers
+    from . import name_order, roles
 
-    install_triggers(connections[using])
+    roles.install_triggers(connections[using])
+    name_order.install_triggers(connections[using])
 
 
 class NetworkAdminConfig(admin_apps.AdminConfig):

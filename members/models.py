@@ -248,6 +248,10 @@ class Membership(models.Model):
     )
     message = models.TextField(_("message to the person"), blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
+    # The person's display name, for the member list's order from an index of this table
+    # alone. Database triggers keep it equal to the person's name (members/name_order.py):
+    # whatever is saved here is replaced, and it is empty once the person is gone.
+    sort_name = models.CharField(max_length=80, blank=True, default="", editable=False)
 
     objects = MembershipQuerySet.as_manager()
 
@@ -264,6 +268,10 @@ class Membership(models.Model):
                          name="membership_queue_idx"),
             # The member list's count: a chapter's rows with a person, from the index alone.
             models.Index(fields=["chapter", "user"], name="membership_chapter_user_idx"),
+            # The member list's page: a chapter's rows in name order, read from the start
+            # of the page (ordering by the person's own row walked people in name order).
+            models.Index(fields=["chapter", "sort_name", "id"],
+                         name="membership_name_order_idx"),
             # The requests waiting for a chapter's organizers (the queue and its count, the
             # counts on /me/ and the chapter page), from the index alone: the queue index
             # above must visit every row to skip the anonymised ones.

@@ -96,6 +96,6 @@ def erase(user) -> None:
     _forget_in_digests(user)
     Membership.objects.filter(user=user).update(
         user=None, status=MembershipStatus.LEFT, role=MembershipRole.MEMBER, answers={},
-        message="", reason="", decided_by=None,
+        message="", reason="", decided_by=None, sort_name="",
     )
     EmailAddress.objects.filter(user=user).delete()

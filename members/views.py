@@ -345,8 +345,10 @@ def decide(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _filtered_members(chapter: Chapter, form: MemberFilterForm):
+    # sort_name is the person's display name (members/name_order.py): the order starts on
+    # the chapter's index instead of walking every person in name order.
     members = Membership.objects.filter(chapter=chapter, user__isnull=False).select_related(
-        "user").order_by("user__display_name", "user__email", "pk")
+        "user").order_by("sort_name", "user__email", "pk")
     if form.is_valid():
         if q := form.cleaned_data["q"].strip():
             members = members.filter(Q(user__display_name__icontains=q)
