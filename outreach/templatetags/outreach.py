@@ -3,11 +3,16 @@ directory's "no chapter near" answer)."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from allauth.account.models import EmailAddress
 from django import template
 from django.db.models.functions import Lower
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from core import pagecache
+from core.pagination import MAX_ID
 from members.models import Membership
 
 from .. import permissions as outreach_permissions
@@ -55,6 +60,21 @@ def _of_person(model, user):
     return model.objects.filter(pk__in=ids)
 
 
+@lru_cache(maxsize=64)
+def _choice_form_with_stand_in(language: str | None, choice: str) -> tuple[str, str]:
+    """The choice form rendered once per language and choice, for a stand-in chapter id,
+    and that id's prefix: the widget templates cost more than the rest of /me/'s block."""
+    prefix = f"id_follow_{MAX_ID}_"
+    return str(ChoiceForm(initial={"choice": choice}, auto_id=prefix + "%s")), prefix
+
+
+def choice_form(chapter_pk: int, choice: str) -> SafeString:
+    """A chapter's choice form on /me/ as `ChoiceForm` renders it (ids made from the
+    chapter's id); only the integer id is put into Django's own rendering."""
+    html, prefix = _choice_form_with_stand_in(get_language(), str(choice))
+    return mark_safe(html.replace(prefix, f"id_follow_{int(chapter_pk)}_"))
+
+
 @register.inclusion_tag("outreach/tags/my_follows.html", takes_context=True)
 def my_follows(context, user):
     """What a person follows, with a choice per chapter: their follows (by account or a
@@ -69,7 +89,7 @@ def my_follows(context, user):
         rows.append((membership.chapter, MEMBER_DEFAULT_CHOICE, True))
     rows.sort(key=lambda row: row[0].name)
     items = [{"chapter": chapter, "choice": choice, "as_member": as_member,
-              "form": ChoiceForm(initial={"choice": choice}, auto_id=f"id_follow_{chapter.pk}_%s")}
+              "form": choice_form(chapter.pk, choice)}
              for chapter, choice, as_member in rows]
     watches = list(_of_person(PlaceWatch, user).filter(confirmed_at__isnull=False)
                    .order_by("created_at"))

@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -234,3 +235,24 @@ def test_the_periodic_jobs_are_registered():
     assert {"outreach.weekly_digest", "outreach.expire_unconfirmed",
             "outreach.resume_stalled"} <= set(JOBS)
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_me_blocks_choice_forms_are_the_forms_own_rendering(language):
+    """/me/'s choice forms are rendered once per language and choice (for a stand-in id):
+    each must be exactly what the form renders for that chapter."""
+    from django.utils import translation
+
+    from outreach.forms import ChoiceForm
+    from outreach.models import FollowChoice
+    from outreach.templatetags.outreach import choice_form
+
+    with translation.override(language):
+        for choice in FollowChoice.values:
+            for pk in (1, 42, 10**12):
+                expected = str(ChoiceForm(initial={"choice": choice},
+                                          auto_id=f"id_follow_{pk}_%s"))
+                assert choice_form(pk, choice) == expected
+                assert choice_form(str(pk), choice) == expected
+    with pytest.raises(ValueError):
+        choice_form('1"><script>', FollowChoice.SESSIONS)
