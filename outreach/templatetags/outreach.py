@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 
 from core import pagecache
 from core.pagination import MAX_ID
+from members.enums import MembershipStatus
 from members.models import Membership
 
 from .. import permissions as outreach_permissions
@@ -76,17 +77,23 @@ def choice_form(chapter_pk: int, choice: str) -> SafeString:
 
 
 @register.inclusion_tag("outreach/tags/my_follows.html", takes_context=True)
-def my_follows(context, user):
+def my_follows(context, user, memberships=None):
     """What a person follows, with a choice per chapter: their follows (by account or a
-    verified address) and the chapters they follow as members by default."""
+    verified address) and the chapters they follow as members by default. `memberships`:
+    the person's memberships with their chapters in name order, when the page has them
+    already (/me/), instead of a query."""
     follows = list(_of_person(Follow, user).filter(chapter__isnull=False).confirmed()
                    .select_related("chapter").order_by("chapter__name"))
     followed = {f.chapter_id for f in follows}
     rows = [(f.chapter, f.choice, False) for f in follows]
-    for membership in (Membership.objects.active().filter(user=user)
+    if memberships is None:
+        memberships = (Membership.objects.active().filter(user=user)
                        .exclude(chapter_id__in=followed).select_related("chapter")
-                       .order_by("chapter__name")):
-        rows.append((membership.chapter, MEMBER_DEFAULT_CHOICE, True))
+                       .order_by("chapter__name"))
+    for membership in memberships:
+        if (membership.user_id == user.pk and membership.status == MembershipStatus.ACTIVE
+                and membership.chapter_id not in followed):
+            rows.append((membership.chapter, MEMBER_DEFAULT_CHOICE, True))
     rows.sort(key=lambda row: row[0].name)
     items = [{"chapter": chapter, "choice": choice, "as_member": as_member,
               "form": choice_form(chapter.pk, choice)}

@@ -256,3 +256,41 @@ def test_the_me_blocks_choice_forms_are_the_forms_own_rendering(language):
                 assert choice_form(str(pk), choice) == expected
     with pytest.raises(ValueError):
         choice_form('1"><script>', FollowChoice.SESSIONS)
+
+
+def test_the_me_block_from_the_pages_memberships_is_the_block_it_queries(chapter_a, carol):
+    """/me/ hands the tag the memberships it loaded: the block is the same as asked alone
+    (active ones only, a followed chapter once, names in order)."""
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    from members.models import Membership
+
+    for slug, name, status in [("zeta", "TWC Zeta", "active"), ("eta", "TWC Eta", "pending"),
+                               ("iota", "TWC Iota", "left"), ("kappa", "TWC Kappa", "active")]:
+        factories.make_membership(carol, factories.make_chapter(slug, name=name), status=status)
+    make_follow(factories.make_chapter("kappa-2", name="TWC Kappa 2"), "carol@example.org")
+    make_follow(Membership.objects.get(user=carol, chapter__slug="zeta").chapter,
+                "carol@example.org")
+    other = factories.make_user("dave@example.org")
+    foreign = factories.make_membership(other, factories.make_chapter("mu", name="TWC Mu"))
+    request = RequestFactory().get("/me/")
+    request.user = carol
+
+    def render(source: str, **extra) -> str:
+        return Template("{% load outreach %}" + source).render(
+            Context({"user": carol, "request": request, **extra}))
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    render("{% my_follows user %}")  # the person's roles are read once and kept on them
+    with CaptureQueriesContext(connection) as asked:
+        alone = render("{% my_follows user %}")
+    mine = list(carol.memberships.select_related("chapter").order_by("chapter__name"))
+    with CaptureQueriesContext(connection) as handed:
+        given = render("{% my_follows user memberships %}", memberships=[*mine, foreign])
+    assert given == alone
+    assert len(handed) == len(asked) - 1
+    assert "TWC Kappa" in alone and "TWC Eta" not in alone and "TWC Mu" not in alone
+    assert alone.count(">TWC Zeta<") == 1
