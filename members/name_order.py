@@ -5,7 +5,9 @@ table alone instead of walking every person in name order.
 Database triggers keep the copy true whatever writes (forms, the admin, bulk updates, raw
 SQL, erasure): a membership row's copy is set from its person on every insert and update
 (empty when it has no person), and a person's new name reaches their rows in the same
-statement.
+statement. (That statement is a write to the person's membership rows like any other: the
+role-version triggers raise an organizer's `roles_version`, so their sessions read their
+roles again once, members/roles.py.)
 """
 
 from __future__ import annotations
