@@ -4,6 +4,8 @@
         uv run python bench/where.py /chapters/ --requests 200 [--organizer | --admin | --person]
         uv run python bench/where.py --crowd search --cold      # a different city and language
                                                                 # every request (bench/targets.py)
+        uv run python bench/where.py --post registration        # the benchmark's POST, a fresh
+                                                                # person every request (writes!)
 
 The request runs through Django's WSGI handler with the benchmark's production settings
 (`DEBUG` off, persistent connection), as gunicorn would call it, without the network. It
@@ -33,6 +35,10 @@ def main() -> None:
     parser.add_argument("--crowd", choices=["search", "chapters", "sessions", "api"],
                         help="a different request every time, as the benchmark's crowd rows "
                         "send them (URL, Accept-Language, tz cookie); the path is ignored")
+    parser.add_argument("--post", choices=["registration", "join"],
+                        help="the benchmark's POST target (bench/targets.py), each request "
+                        "with a fresh person made beforehand as bench/probe.py makes them; the "
+                        "path is ignored. It WRITES: use a copy of a bench database")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--organizer", action="store_true", help="signed in as the organizer")
     parser.add_argument("--admin", action="store_true", help="signed in as the Global admin")
@@ -72,20 +78,38 @@ def main() -> None:
 
     from bench.probe import (
         crowd_lines,
+        csrf_pair,
+        join_requests,
+        line,
         organizer_cookie,
         parse_line,
         person_with_registrations,
         placeholders,
+        registration_requests,
     )
     from bench.seed import ADMIN_ID
 
-    path = args.path.format(**{k: v for k, v in placeholders().items() if v})
+    values = placeholders()
+    path = args.path.format(**{k: v for k, v in values.items() if v})
     cookie = (organizer_cookie(ADMIN_ID) if args.admin
               else organizer_cookie(person_with_registrations()) if args.person
               else organizer_cookie() if args.organizer else "")
     # One request per line: (path, language, cookie); a crowd never repeats one.
     crowd = ([parse_line(line)[:3] for line in crowd_lines(args.crowd, 3 * args.requests + 10)]
              if args.crowd else [])
+    body_of: list[str] = []
+    if args.post:
+        # One fresh person per request: 5 warm-up, 1 counted, 2 x requests (profiled, timed).
+        count, (csrf_cookie, csrf_token) = 2 * args.requests + 6, csrf_pair()
+        if args.post == "registration":
+            path = f"/sessions/{values['session']}/check-email/"
+            lines = [line(None, "en", csrf_cookie, f"{b}&csrfmiddlewaretoken={csrf_token}")
+                     for b in registration_requests(values["session"], count)]
+        else:
+            path = f"/chapters/{values['join_chapter']}/join/"
+            lines = join_requests(values["join_chapter"], count, csrf_cookie, csrf_token)
+        crowd = [(path, language, cookie) for _, language, cookie, _ in map(parse_line, lines)]
+        body_of = [parse_line(text)[3] for text in lines]
     handler = WSGIHandler()
     sent = [0]
 
@@ -98,20 +122,29 @@ def main() -> None:
         if crowd:
             url, language, extra = crowd[sent[0] % len(crowd)]
         sent[0] += 1
+        body = body_of[(sent[0] - 1) % len(body_of)].encode() if body_of else b""
         path_info, _, query = url.partition("?")
         environ = {
-            "REQUEST_METHOD": "GET", "PATH_INFO": unquote(path_info), "QUERY_STRING": query,
+            "REQUEST_METHOD": "POST" if body_of else "GET", "PATH_INFO": unquote(path_info),
+            "QUERY_STRING": query,
             "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1",
-            "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(), "wsgi.errors": sys.stderr,
+            "REMOTE_ADDR": "127.0.0.1",
+            "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(body), "wsgi.errors": sys.stderr,
+            "CONTENT_TYPE": "application/x-www-form-urlencoded", "CONTENT_LENGTH": str(len(body)),
             "HTTP_ACCEPT_LANGUAGE": language, "HTTP_ACCEPT_ENCODING": "gzip",
             "HTTP_COOKIE": "; ".join(c for c in (cookie, extra) if c),
         }
-        status = []
-        body = handler(environ, lambda s, h, exc_info=None: status.append(s))
-        size = sum(len(chunk) for chunk in body)
-        if hasattr(body, "close"):
-            body.close()
-        if not status[0].startswith("200"):  # a redirect (to sign in) is not the page
+        status, headers = [], []
+        answer = handler(environ, lambda s, h, exc_info=None: (status.append(s),
+                                                                 headers.append(h)))
+        size = sum(len(chunk) for chunk in answer)
+        if hasattr(answer, "close"):
+            answer.close()
+        if args.post:  # success is the redirect to what it made, never to sign in
+            location = dict(headers[0]).get("Location", "") if headers else ""
+            if not status[0].startswith("3") or "/accounts/" in location:
+                sys.exit(f"POST {url} answered {status[0]} {location}")
+        elif not status[0].startswith("200"):  # a redirect (to sign in) is not the page
             sys.exit(f"{url} answered {status[0]}")
         return size
 
@@ -138,7 +171,8 @@ def main() -> None:
         request()
     profiler.disable()
     elapsed = (time.perf_counter() - started) / args.requests * 1000
-    what = f"crowd {args.crowd} (e.g. {crowd[0][0]})" if crowd else path
+    what = (f"POST {path} ({args.post}, a fresh person each)" if args.post
+            else f"crowd {args.crowd} (e.g. {crowd[0][0]})" if crowd else path)
     print(f"{what}: {size} bytes, {len(timings)} queries ({sql_ms:.1f} ms of SQL), "
           f"{elapsed:.2f} ms per request under the profiler")
     started, cpu = time.perf_counter(), time.process_time()

@@ -85,3 +85,24 @@ def client_address(request: HttpRequest) -> str:
     if ip.version == 6:
         return str(ipaddress.ip_network(f"{ip}/64", strict=False))
     return str(ip)
+
+
+def allauth_allows(request: HttpRequest, *, action: str, key: str) -> bool:
+    """Whether allauth's limit for `action` still allows one more (nothing is taken): what
+    `allauth.core.ratelimit.consume(..., dry_run=True)` answers, in one read of the shared
+    cache for every rate of the action (per IP, per key). allauth's own dry run takes and
+    frees a lock per rate around its read (a cache add and delete each: ten queries on the
+    database cache); a read needs no lock, the one that records a hit (`consume`) keeps it.
+    """
+    import time
+
+    from allauth.core.internal import ratelimit as impl
+
+    if request.method == "GET":
+        return True
+    rates = impl.get_rates(app="allauth.account", action=action)
+    keys = [impl.get_cache_key(request, app="allauth.account", action=action, rate=rate,
+                               key=key) for rate in rates]
+    histories, now = impl.cache.get_many(keys), time.time()
+    return all(impl.apply_rate(list(histories.get(cache_key, [])), now, rate, dry_run=True)[0]
+               for cache_key, rate in zip(keys, rates, strict=True))

@@ -176,8 +176,14 @@ class JoinOutcome:
 
 
 @transaction.atomic
-def request_to_join(chapter: Chapter, user: User, answers: dict) -> JoinOutcome:
+def request_to_join(chapter: Chapter, user: User, answers: dict, *,
+                    versions: tuple[PolicyVersion | None, PolicyVersion | None] | None = None,
+                    ) -> JoinOutcome:
     """Judge a request to join under the current rules and record it.
+
+    `versions`: the (baseline, chapter) policy versions the caller already read for this
+    request (`current_versions`), the ones its form asked the questions of; read here if
+    not given.
 
     Asking again while pending or active changes nothing (the outcome is the membership
     they have); a declined person or one who left gets a new decision; a removed person, a
@@ -191,7 +197,7 @@ def request_to_join(chapter: Chapter, user: User, answers: dict) -> JoinOutcome:
         return JoinOutcome(Decision(eligible=True), existing)
     if refusal is not None:
         return JoinOutcome(None, existing, refusal)
-    baseline, own = current_versions(chapter)
+    baseline, own = versions if versions is not None else current_versions(chapter)
     rules = effective_rules(baseline, own)
     decision = eligibility(rules, answers)
     if not decision.eligible:

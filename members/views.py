@@ -53,7 +53,7 @@ from .permissions import (
     may_see_member_counts,
     may_see_policy_history,
 )
-from .rules import describe, eligibility, rules_of
+from .rules import describe, effective_rules, eligibility, rules_of
 from .templatetags.membership import answer_lines, answer_texts
 
 PAGE_SIZE = 25
@@ -147,7 +147,9 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
     refusal = services.join_refusal(chapter, membership)
     if refusal is not None:
         return _join_refused(request, chapter, membership, refusal)
-    rules = services.chapter_rules(chapter)
+    # Read once: the questions asked and the decision recorded are of the same versions.
+    versions = services.current_versions(chapter)
+    rules = effective_rules(*versions)
     user = request.user
     ask_profile = not (user.display_name and user.work_kind)
     data = request.POST if request.method == "POST" else None
@@ -167,7 +169,8 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
         user.preferred_language = request.LANGUAGE_CODE
         user.save(update_fields=["preferred_language"])
     try:
-        outcome = services.request_to_join(chapter, user, form.answers())
+        outcome = services.request_to_join(chapter, user, form.answers(),
+                                           versions=versions)
     except services.TransitionError as error:
         messages.error(request, str(error))
         return redirect("members:join", chapter.slug)

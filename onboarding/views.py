@@ -258,14 +258,14 @@ def check_email(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session_or_404(pk)
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        from allauth.core import ratelimit
+        from allauth.core import ratelimit as allauth_ratelimit
 
         registration = None
         # A right code signs the person in: wrong guesses are limited as allauth limits
         # failed sign-ins (per address and per IP).
         key = f"{session.pk}:{form.data.get('email', '')[:254].strip().lower()}"
-        if form.is_valid() and not ratelimit.consume(request, action="login_failed", key=key,
-                                                     dry_run=True):
+        if form.is_valid() and not ratelimit.allauth_allows(
+                request, action="login_failed", key=key):
             form.add_error(None, _("Too many wrong codes. Wait a few minutes and try again."))
         elif form.is_valid():
             try:
@@ -275,7 +275,7 @@ def check_email(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, _("Registration for this session is closed."))
             else:
                 if registration is None:
-                    ratelimit.consume(request, action="login_failed", key=key)
+                    allauth_ratelimit.consume(request, action="login_failed", key=key)
                     form.add_error("code", _("This code does not match. Check the email."))
         if registration is not None:
             then = reverse("onboarding:registration", args=[registration.token])
