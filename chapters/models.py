@@ -1,8 +1,11 @@
 """Chapters, the gazetteer of places they are found by, and partner organizations."""
 
+import re
+from functools import lru_cache
+
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone as django_timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -62,6 +65,16 @@ class ChapterQuerySet(models.QuerySet):
             chapter=models.OuterRef("pk"), language=language).values("text")[:1]
         return self.annotate(description_in_language=models.Subquery(text),
                              description_asked=models.Value(language))
+
+
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+")  # the <slug:> path converter's, as SlugField validates
+_PLACEHOLDER = "slug-placeholder-0"
+
+
+@lru_cache(maxsize=8)
+def _detail_url(_prefix: str, _urlconf) -> str:
+    """A chapter page's URL with a placeholder for the slug, under this script prefix."""
+    return reverse("chapters:detail", args=[_PLACEHOLDER])
 
 
 class Chapter(models.Model):
@@ -134,7 +147,15 @@ class Chapter(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    # A template may ask any card "is this a peer's group?"; a missing attribute makes the
+    # template engine call dir() on the instance, a quarter of a millisecond each.
+    is_peer = False
+
     def get_absolute_url(self) -> str:
+        if _SLUG.fullmatch(self.slug):
+            # Reversed once per URL prefix: a slug's characters need no quoting, and a
+            # directory page asks up to 60 cards for their link.
+            return _detail_url(get_script_prefix(), get_urlconf()).replace(_PLACEHOLDER, self.slug)
         return reverse("chapters:detail", args=[self.slug])
 
     @property
