@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone as django_timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .enums import NO_NEWCOMER_STATUSES, ChapterKind, ChapterStatus
@@ -71,9 +72,10 @@ _SLUG = re.compile(r"[-a-zA-Z0-9_]+")  # the <slug:> path converter's, as SlugFi
 _PLACEHOLDER = "slug-placeholder-0"
 
 
-@lru_cache(maxsize=8)
-def _detail_url(_prefix: str, _urlconf) -> str:
-    """A chapter page's URL with a placeholder for the slug, under this script prefix."""
+@lru_cache(maxsize=32)
+def _detail_url(_prefix: str, _urlconf, _language: str | None) -> str:
+    """A chapter page's URL with a placeholder for the slug, under this script prefix,
+    URLconf and language (the language too, should the URLs ever carry it)."""
     return reverse("chapters:detail", args=[_PLACEHOLDER])
 
 
@@ -155,7 +157,8 @@ class Chapter(models.Model):
         if _SLUG.fullmatch(self.slug):
             # Reversed once per URL prefix: a slug's characters need no quoting, and a
             # directory page asks up to 60 cards for their link.
-            return _detail_url(get_script_prefix(), get_urlconf()).replace(_PLACEHOLDER, self.slug)
+            url = _detail_url(get_script_prefix(), get_urlconf(), get_language())
+            return url.replace(_PLACEHOLDER, self.slug)
         return reverse("chapters:detail", args=[self.slug])
 
     @property
