@@ -18,6 +18,9 @@ TIME_FIELDS = ("starts_at", "ends_at", "registration_closes_at")
 # A session is planned (or corrected) within this distance of today: year 9999 or year 1
 # would only overflow time zone arithmetic for every visitor east or west of UTC.
 SESSION_HORIZON = dt.timedelta(days=5 * 365)
+# A session is a meeting, listed as upcoming until it ends: one lasting months would sit at
+# the top of the list all that time.
+LONGEST_SESSION = dt.timedelta(hours=24)
 # The funnel looks back this far and no further ahead than the horizon.
 FIRST_FUNNEL_YEAR = 2000
 
@@ -126,6 +129,9 @@ class SessionForm(forms.ModelForm):
         closes = data.get("registration_closes_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("The session must end after it starts."))
+        elif starts and ends and ends - starts > LONGEST_SESSION:
+            self.add_error("ends_at", _("A session lasts at most 24 hours. For a longer "
+                                        "event, add a session for each day."))
         if starts and closes and closes > starts:
             self.add_error(
                 "registration_closes_at", _("Registration must close before the session starts."))

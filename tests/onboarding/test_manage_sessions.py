@@ -167,3 +167,17 @@ def test_a_first_session_needs_an_end_and_starts_in_the_chapters_language(alice,
     page = as_user(alice).get(reverse("onboarding:create", args=[chapter_b.slug]))
     assert '<option value="it" selected>' in page.content.decode()
     assert "usual length" not in page.content.decode()
+
+
+def test_a_session_longer_than_a_day_is_a_form_error(alice, chapter_a, as_user):
+    # Found by the red team: a "session" of 314 days stayed at the top of the upcoming list.
+    url = reverse("onboarding:create", args=[chapter_a.slug])
+    data = {**FORM, "title": "Too long", "ends_at": "2030-10-31T02:30"}
+    response = as_user(alice).post(url, data)
+    assert response.status_code == 400
+    assert b"at most 24 hours" in response.content
+    assert b"Too long" in response.content  # what was typed is kept
+    assert not OnboardingSession.objects.exists()
+
+    day = {**FORM, "ends_at": "2030-03-11T19:00"}  # exactly 24 hours
+    assert as_user(alice).post(url, day).status_code == 302
