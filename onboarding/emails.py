@@ -19,7 +19,7 @@ from .models import Registration
 from .times import format_span
 
 
-def _language(registration: Registration) -> str:
+def email_language(registration: Registration) -> str:
     """The person's saved language if they have an account, else the session's language."""
     saved = getattr(registration, "account_language", None)  # read with the registration
     return recipient_language(registration.user, email=registration.email, saved=saved,
@@ -50,7 +50,7 @@ def email_registration(registration: Registration, template: str, *, private: bo
     """Queue one of the onboarding emails; `occasion` tells apart the times one template
     may go to one registration (each confirmation request, each planned start)."""
     key = f"registration:{registration.pk}" + (f":{occasion}" if occasion else "")
-    language = _language(registration)
+    language = email_language(registration)
     enqueue_email(
         registration.email, f"onboarding/{template}",
         {**_context(registration, private=private, language=language), **extra},

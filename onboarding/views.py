@@ -3,6 +3,7 @@
 import datetime as dt
 import time
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -26,6 +27,7 @@ from members import permissions
 from . import permissions as session_permissions
 from . import services
 from .calendar import chapter_feed, session_ics
+from .emails import email_language
 from .forms import (
     CancelSessionForm,
     CodeForm,
@@ -214,6 +216,19 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
                   _detail_context(request, session, form=form, own=own))
 
 
+def _account_language(request, registration: Registration) -> str:
+    """The language a new account made at confirmation speaks: the one this browser chose
+    (its language cookie or Accept-Language), else the one the sign-up's emails were
+    already written in (the session's), so one person's thread of emails stays in one
+    language rather than turning to the site's default half-way."""
+    if (request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+            or request.META.get("HTTP_ACCEPT_LANGUAGE")):
+        chosen = supported(getattr(request, "LANGUAGE_CODE", "") or "")
+        if chosen:
+            return chosen
+    return email_language(registration)
+
+
 def _sign_in_after_confirmation(request, registration: Registration,
                                 then: str) -> HttpResponse | None:
     """The person just proved they hold the sign-up's address (the emailed link or code):
@@ -234,8 +249,8 @@ def _sign_in_after_confirmation(request, registration: Registration,
             or sent is None or timezone.now() - sent > CONFIRMED_LINK_SIGNS_IN_FOR):
         return None
     user, created = account_for_confirmed_address(
-        registration.email, name=registration.name,
-        language=supported(getattr(request, "LANGUAGE_CODE", "") or "") or "")
+        registration.email, name=registration.name, language=_account_language(
+            request, registration))
     if not user.is_active:
         return None
     services.attach_account(registration, user)
@@ -308,7 +323,6 @@ def chapter_calendar(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def flyer(request: HttpRequest, slug: str) -> HttpResponse:
     """A printable flyer: the chapter, who may join, next sessions, a QR code to its page."""
-    from django.conf import settings
 
     chapter = get_object_or_404(Chapter.objects.listed(), slug=slug)
     sessions = list(chapter.onboarding_sessions.select_related("chapter").upcoming().filter(

@@ -273,3 +273,20 @@ def test_confirming_with_an_empty_name_says_so_and_confirms_nothing(client, sess
     registration.refresh_from_db()
     assert (registration.status, registration.name) == (S.PENDING, "Rosa")
     assert _signed_in_as(client) is None
+
+
+@pytest.mark.parametrize("browser_says, account_speaks", [
+    ({}, "it"),  # no choice from the browser: the language the emails already used
+    ({"HTTP_ACCEPT_LANGUAGE": "de-DE,de;q=0.9"}, "de"),  # the browser's choice
+])
+def test_a_new_account_speaks_the_language_of_its_thread_unless_the_browser_chose(
+        session_a, browser_says, account_speaks):
+    # Found by the red team: an Italian session's first emails came in Italian, then the
+    # account made at confirmation took the site's default and the rest came in English.
+    session_a.language = "it"
+    session_a.save(update_fields=["language"])
+    _sign_up(Client(**browser_says), session_a)
+    registration = Registration.objects.get()
+    _confirm_by_link(Client(**browser_says), registration)
+    account = User.objects.get(email="rosa@example.org")
+    assert account.preferred_language == account_speaks
