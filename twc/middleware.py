@@ -68,7 +68,7 @@ class PrivatePagesNoStoreMiddleware:
 
 
 class NulByteInRequest(SuspiciousOperation):
-    """A NUL byte in the path, query, form or cookies: no browser sends one by itself."""
+    """A NUL byte in the path, query, form, cookies or headers: no browser sends one."""
 
 
 def _has_nul(values) -> bool:
@@ -77,7 +77,7 @@ def _has_nul(values) -> bool:
 
 class RefuseNulBytesMiddleware:
     """Answers 400 to a request carrying a NUL byte in its path, query string, form fields,
-    uploaded file names or cookies, before any view, form or query sees it.
+    uploaded file names, cookies or headers, before any view, form or query sees it.
 
     PostgreSQL refuses NUL in text (a DataError, so a 500), and SQLite stores it. Django's
     form CharField already refuses NUL, but URL arguments (registration tokens), values
@@ -105,6 +105,11 @@ class RefuseNulBytesMiddleware:
                 v for values in request.GET.lists() for v in values[1]):
             return True
         if _has_nul(request.COOKIES.keys()) or _has_nul(request.COOKIES.values()):
+            return True
+        # Headers: allauth keeps a signed-in browser's user agent and address. gunicorn
+        # refuses a NUL in a header itself; a different server in front might not.
+        if _has_nul(value for key, value in request.META.items()
+                    if key.startswith("HTTP_") and isinstance(value, str)):
             return True
         if request.method in ("POST", "PUT", "PATCH"):
             content_type = request.content_type or ""

@@ -202,3 +202,18 @@ def test_every_zone_the_browser_may_report_formats_the_ends_of_time():
 def test_registration_rows_are_untouched_by_refused_requests(client, registration):
     client.post(f"/sessions/r/{registration.token}%00/cancel/")
     assert Registration.objects.get(pk=registration.pk).status == registration.status
+
+
+@pytest.mark.parametrize("header", ["HTTP_USER_AGENT", "HTTP_X_FORWARDED_FOR", "HTTP_REFERER"])
+def test_a_nul_byte_in_a_header_is_a_400(alice, header):
+    # The person's signed-in browsers keep the user agent and address (allauth's
+    # usersessions): PostgreSQL refuses a NUL there with a DataError. gunicorn refuses such
+    # a header itself; another server in front may not.
+    from allauth.usersessions.models import UserSession
+
+    client = Client(**{header: "Mozilla/5.0\x00evil"})
+    client.force_login(alice)
+    before = UserSession.objects.count()
+    response = client.get(reverse("members:me"))
+    assert response.status_code == 400
+    assert UserSession.objects.count() == before
