@@ -1,0 +1,180 @@
+"""Is the template engine the floor? One card list under Django's engine, Jinja2 and plain Python.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/twc_bench \
+        uv run --with jinja2 python bench/engines.py [--cards 64] [--rounds 200]
+
+Issue 21 asks, once the per-row work is out of the templates, to measure the same page under
+Jinja2 before deciding whether Django's template engine is what keeps a cache miss slow. This
+renders the directory's result card (the `chapter_card` partial of
+`templates/chapters/includes/results.html`, the most repeated piece of markup a miss renders)
+for the same chapters in three ways, checks that the three give the same HTML, and prints the
+CPU per list and per card in English and German:
+
+- Django's template engine: the card as the project writes it, a `{% partialdef %}` used in
+  a loop, with the same filters and tag;
+- Jinja2 (the `jinja2.ext.i18n` extension on Django's own gettext): the same card;
+- plain Python: `format_html` per card, the floor any engine is measured against.
+
+Jinja2 is not a dependency of the project: `uv run --with jinja2` brings it for this run only.
+Not a test and not a load run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+# The card, as results.html's partial writes it (kept in step with it by hand: the script
+# fails when the three renderings differ, not when the project's card changes).
+DJANGO_CARD = """{% load i18n i18n_extras network %}{% partialdef chapter_card %}
+<li class="card chapter-card">
+  <a href="{{ chapter.get_absolute_url }}"{% if target == "_blank" %} target="_blank" rel="noopener"{% endif %}><strong>{{ chapter.name }}</strong></a>
+  {% if km is not None %}<span class="distance">{{ km|distance }}</span>{% endif %}
+  {% if chapter.status != "active" %}<span class="badge{% if chapter.status != 'semi_active' %} badge-warn{% endif %}">{{ chapter.get_status_display }}</span>{% endif %}
+  <br><span class="muted">{% if chapter.kind == "online" %}{% translate "Online" %}{% else %}{{ chapter|chapter_place }}{% endif %}</span>
+  {% if chapter.status == "graduated" and chapter.successor_name %}<br>{% if chapter.successor_url %}{% blocktranslate with name=chapter.successor_name url=chapter.successor_url %}Graduated into <a href="{{ url }}" rel="noopener nofollow" target="_blank">{{ name }}</a>{% endblocktranslate %}{% else %}{% blocktranslate with name=chapter.successor_name %}Graduated into {{ name }}{% endblocktranslate %}{% endif %}{% endif %}
+  {% revive_offer chapter compact=True %}
+</li>
+{% endpartialdef %}<ul class="card-list">{% for chapter, km in rows %}{% partial chapter_card %}{% endfor %}</ul>"""
+
+JINJA_CARD = """<ul class="card-list">{% for chapter, km in rows %}
+<li class="card chapter-card">
+  <a href="{{ chapter.get_absolute_url() }}"{% if target == "_blank" %} target="_blank" rel="noopener"{% endif %}><strong>{{ chapter.name }}</strong></a>
+  {% if km is not none %}<span class="distance">{{ km|distance }}</span>{% endif %}
+  {% if chapter.status != "active" %}<span class="badge{% if chapter.status != 'semi_active' %} badge-warn{% endif %}">{{ chapter.get_status_display() }}</span>{% endif %}
+  <br><span class="muted">{% if chapter.kind == "online" %}{{ _("Online") }}{% else %}{{ chapter|chapter_place }}{% endif %}</span>
+  {% if chapter.status == "graduated" and chapter.successor_name %}<br>{% if chapter.successor_url %}{{ _('Graduated into <a href="%(url)s" rel="noopener nofollow" target="_blank">%(name)s</a>', name=chapter.successor_name, url=chapter.successor_url) }}{% else %}{{ _("Graduated into %(name)s", name=chapter.successor_name) }}{% endif %}{% endif %}
+  {{ revive_offer(chapter, compact=True) }}
+</li>
+{% endfor %}</ul>"""
+
+
+def python_cards(rows, target) -> str:
+    """The same card list built with format_html: no engine at all."""
+    from django.utils.html import format_html, format_html_join
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext
+
+    from core.locale import chapter_place, format_distance
+    from network.templatetags.network import revive_offer
+
+    blank = mark_safe(' target="_blank" rel="noopener"') if target == "_blank" else ""
+
+    def card(chapter, km):
+        distance = (format_html('<span class="distance">{}</span>', format_distance(km))
+                    if km is not None else "")
+        badge = ""
+        if chapter.status != "active":
+            warn = " badge-warn" if chapter.status != "semi_active" else ""
+            badge = format_html('<span class="badge{}">{}</span>', warn,
+                                chapter.get_status_display())
+        place = gettext("Online") if chapter.kind == "online" else chapter_place(chapter)
+        graduated = ""
+        if chapter.status == "graduated" and chapter.successor_name:
+            if chapter.successor_url:
+                graduated = format_html(
+                    "<br>{}", mark_safe(gettext(
+                        'Graduated into <a href="%(url)s" rel="noopener nofollow" '
+                        'target="_blank">%(name)s</a>') % {
+                        "url": format_html("{}", chapter.successor_url),
+                        "name": format_html("{}", chapter.successor_name)}))
+            else:
+                graduated = format_html("<br>{}", gettext("Graduated into %(name)s") % {
+                    "name": chapter.successor_name})
+        return (chapter.get_absolute_url(), blank, chapter.name, distance, badge, place,
+                graduated, revive_offer(chapter, compact=True))
+
+    items = format_html_join("", (
+        '\n<li class="card chapter-card">\n  <a href="{}"{}><strong>{}</strong></a>\n  {}\n  {}\n'
+        '  <br><span class="muted">{}</span>\n  {}\n  {}\n</li>\n'),
+        (card(chapter, km) for chapter, km in rows))
+    return format_html('<ul class="card-list">{}</ul>', items)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cards", type=int, default=64,
+                        help="cards in the list (a full-size search shows about 64)")
+    parser.add_argument("--rounds", type=int, default=200)
+    args = parser.parse_args()
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    os.environ.setdefault("SECRET_KEY", "bench-engines-" + "x" * 40)
+    os.environ.setdefault("MFA_ENCRYPTION_KEY", "YmVuY2gtb25seS1tZmEta2V5LW5vdC1mb3ItcHJvZDA=")
+    os.environ.setdefault("DJANGO_DEBUG", "0")
+    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1")
+    os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+    import django
+
+    django.setup()
+    try:
+        import jinja2
+    except ImportError:
+        sys.exit("Jinja2 is not installed: run this with `uv run --with jinja2 python ...`")
+    from django.template import engines
+    from django.utils import translation
+    from django.utils.translation import gettext, ngettext
+
+    from chapters.models import Chapter
+    from core.locale import chapter_place, format_distance
+    from network.templatetags.network import revive_offer
+
+    # Chapters of every status, local and online, as a search shows them: mostly active ones,
+    # a few of each other status, round robin.
+    by_status = {status: list(Chapter.objects.filter(status=status).order_by("id")[: args.cards])
+                 for status in Chapter.objects.values_list("status", flat=True).distinct()}
+    online = list(Chapter.objects.filter(kind="online").order_by("id")[: args.cards // 8])
+    chapters = online + [c for group in zip(*by_status.values()) for c in group]
+    chapters += by_status.get("active", [])
+    chapters = list(dict.fromkeys(chapters))[: args.cards]
+    if len(chapters) < args.cards:  # a small database: repeat what there is
+        chapters = (chapters * (args.cards // max(len(chapters), 1) + 1))[: args.cards]
+    rows = [(chapter, None if chapter.kind == "online" else 1.5 + 7.3 * index)
+            for index, chapter in enumerate(chapters)]
+    context = {"rows": rows, "target": "_self"}
+
+    django_template = engines["django"].from_string(DJANGO_CARD)
+    env = jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)
+    env.filters.update(distance=format_distance, chapter_place=chapter_place)
+    env.globals["revive_offer"] = revive_offer
+    jinja_template = env.from_string(JINJA_CARD)
+    renderings = {
+        "Django templates": lambda: django_template.render(context),
+        "Jinja2": lambda: jinja_template.render(context),
+        "plain Python (format_html)": lambda: str(python_cards(rows, "_self")),
+    }
+
+    print(f"{len(rows)} cards ({sum(c.status != 'active' for c in chapters)} not active, "
+          f"{sum(c.kind == 'online' for c in chapters)} online), {args.rounds} rounds, "
+          f"Jinja2 {jinja2.__version__}")
+    for language in ("en", "de"):
+        with translation.override(language):
+            outputs = {name: render() for name, render in renderings.items()}
+            reference = outputs["Django templates"]
+            for name, output in outputs.items():
+                if output != reference:
+                    at = next(i for i, (a, b) in enumerate(zip(output, reference)) if a != b)
+                    sys.exit(f"{name} differs from Django's at {at} ({language}):\n"
+                             f"{reference[at - 80:at + 80]!r}\n{output[at - 80:at + 80]!r}")
+            print(f"\n{language}: the three renderings are the same HTML "
+                  f"({len(reference):,} characters)")
+            for name, render in renderings.items():
+                best = float("inf")
+                for _ in range(5):  # best of 5 runs of rounds: the least disturbed
+                    started = time.process_time()
+                    for _ in range(args.rounds // 5):
+                        render()
+                    best = min(best, (time.process_time() - started) / (args.rounds // 5))
+                print(f"  {name:28} {best * 1000:7.2f} ms per list, "
+                      f"{best * 1e6 / len(rows):6.1f} us per card")
+
+
+if __name__ == "__main__":
+    main()
