@@ -125,16 +125,15 @@ def main() -> None:
     from core.locale import chapter_place, format_distance
     from network.templatetags.network import revive_offer
 
-    # Chapters of every status, local and online, as a search shows them: mostly active ones,
-    # a few of each other status, round robin.
+    # Chapters as a search shows them: mostly active ones, an eighth online, a quarter of the
+    # other statuses (dormant, graduated, ...), round robin.
     by_status = {status: list(Chapter.objects.filter(status=status).order_by("id")[: args.cards])
-                 for status in Chapter.objects.values_list("status", flat=True).distinct()}
+                 for status in Chapter.objects.exclude(status="active")
+                 .values_list("status", flat=True).distinct()}
+    others = [c for group in zip(*by_status.values()) for c in group][: args.cards // 4]
     online = list(Chapter.objects.filter(kind="online").order_by("id")[: args.cards // 8])
-    chapters = online + [c for group in zip(*by_status.values()) for c in group]
-    chapters += by_status.get("active", [])
-    chapters = list(dict.fromkeys(chapters))[: args.cards]
-    if len(chapters) < args.cards:  # a small database: repeat what there is
-        chapters = (chapters * (args.cards // max(len(chapters), 1) + 1))[: args.cards]
+    active = list(Chapter.objects.filter(status="active").order_by("id")[: args.cards])
+    chapters = list(dict.fromkeys(online + others + active))[: args.cards]
     rows = [(chapter, None if chapter.kind == "online" else 1.5 + 7.3 * index)
             for index, chapter in enumerate(chapters)]
     context = {"rows": rows, "target": "_self"}
@@ -156,7 +155,9 @@ def main() -> None:
           f"Jinja2 {jinja2.__version__}")
     for language in ("en", "de"):
         with translation.override(language):
-            outputs = {name: render() for name, render in renderings.items()}
+            # Jinja2 (markupsafe) writes an apostrophe as &#39;, Django as &#x27;: the same HTML.
+            outputs = {name: render().replace("&#39;", "&#x27;")
+                       for name, render in renderings.items()}
             reference = outputs["Django templates"]
             for name, output in outputs.items():
                 if output != reference:
