@@ -188,14 +188,31 @@ def sparkline(values: list[int], width: int = 120, height: int = 24) -> Sparklin
     return Sparkline(points=points, values=values, width=width, height=height)
 
 
-def totals() -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
-    """Listed chapters by status and by country (most first), from one GROUP BY."""
+def listed_groups() -> dict[tuple[str, str], int]:
+    """Listed chapters counted by (status, country), from one GROUP BY, kept in the process
+    under the chapters' data version (any write to a chapter raises it): the same few
+    hundred groups on every request, and the page's totals and its chapter count both
+    follow from them."""
     from chapters.models import Chapter
+    from core.pagecache import CHAPTERS, remember
 
+    return remember("network health groups", [CHAPTERS], lambda: {
+        (status, country): n for status, country, n in (
+            Chapter.objects.listed().order_by().values_list("status", "country")
+            .annotate(n=Count("pk")))})
+
+
+def listed_count(status: str = "", country: str = "") -> int:
+    """How many listed chapters have this status and country (empty: any), from the groups."""
+    return sum(n for (s, c), n in listed_groups().items()
+               if (not status or s == status) and (not country or c == country))
+
+
+def totals() -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """Listed chapters by status and by country (most first)."""
     by_status: dict[str, int] = defaultdict(int)
     by_country: dict[str, int] = defaultdict(int)
-    for status, country, n in (Chapter.objects.listed().order_by()
-                               .values_list("status", "country").annotate(n=Count("pk"))):
+    for (status, country), n in listed_groups().items():
         by_status[status] += n
         if country:
             by_country[country] += n
