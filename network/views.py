@@ -97,9 +97,7 @@ def health_page(request: HttpRequest) -> HttpResponse:
     # every chapter to find 25), put back in the page's order here.
     ids = [c.pk for c in page.object_list]
     with health.without_jit():
-        by_id = {c.pk: c for c in health.chapter_figures(
-            Chapter.objects.filter(pk__in=ids).order_by()
-            .only("pk", "name", "slug", "status", "country", "city", "kind"), now)}
+        by_id = {c.pk: c for c in health.figures_of(ids)}
     annotated = [by_id[pk] for pk in ids if pk in by_id]
     trends = health.sessions_per_month([c.pk for c in annotated], now)
     statuses, countries = health.totals()

@@ -180,3 +180,27 @@ def test_people_helper_suppresses_under_five():
 def test_months_back_crosses_the_year():
     months = health.months_back(dt.datetime(2026, 2, 10, tzinfo=dt.UTC))
     assert months[0] == dt.date(2025, 3, 1) and months[-1] == dt.date(2026, 2, 1)
+
+
+def test_the_page_counts_the_last_90_days_by_the_databases_clock(as_user, admin_user,
+                                                                 chapter_a):
+    for days_ago in (1, 89, 91, 200):
+        make_session(chapter_a, days=-days_ago)
+    make_session(chapter_a, days=3)  # to come: neither held nor the last session
+    rows = _health(as_user, admin_user).context["rows"]
+    (row, line), = rows
+    assert row.sessions_90 == 2
+    assert (timezone.now() - row.last_session).days == 1
+
+
+def test_the_pages_figures_are_the_same_as_those_of_a_given_moment(chapter_a, chapter_b):
+    _funnel(chapter_a, attendees=7, joined=5, pending=6)
+    _funnel(chapter_b, attendees=2, joined=1, days_ago=80)
+    from chapters.models import Chapter
+
+    names = ("last_session", "sessions_90", *health.PEOPLE_FIGURES, "oldest_waiting")
+    given = {c.pk: [getattr(c, n) for n in names]
+             for c in health.chapter_figures(Chapter.objects.all(), timezone.now())}
+    page = {c.pk: [getattr(c, n) for n in names]
+            for c in health.figures_of([chapter_a.pk, chapter_b.pk])}
+    assert page == given and given[chapter_a.pk][2:4] == [7, 7]
