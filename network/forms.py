@@ -4,6 +4,7 @@ from django import forms
 from django.conf import global_settings, settings
 from django.core.validators import MaxValueValidator, MinValueValidator, validate_email
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from chapters.enums import ChapterStatus
@@ -99,9 +100,35 @@ class MessageForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class RenderedOnceSelect(forms.Select):
+    """Django's own <select>, rendered once per language, attributes and chosen value and
+    kept in the process, for choices fixed where the form is declared: the library's ~100
+    languages cost ~200 template includes on every request.
+
+    A value that is not one of the choices (anything typed in the URL) is rendered as usual
+    and not kept, so what is kept stays bounded by the choices."""
+
+    _kept: dict[tuple, str] = {}
+    _MAX_KEPT = 2048
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = tuple(self.format_value(value))
+        values = tuple(str(option) for option, _label in self.choices)
+        if not set(chosen) <= set(values):
+            return super().render(name, value, attrs, renderer)
+        key = (get_language(), name, values, chosen,
+               tuple(sorted({**self.attrs, **(attrs or {})}.items())))
+        html = self._kept.get(key)
+        if html is None:
+            if len(self._kept) >= self._MAX_KEPT:
+                self._kept.clear()
+            html = self._kept[key] = super().render(name, value, attrs, renderer)
+        return html
+
+
 class LibraryFilterForm(forms.Form):
     q = forms.CharField(label=_("Title contains"), required=False, max_length=100)
-    language = forms.ChoiceField(label=_("Language"), required=False,
+    language = forms.ChoiceField(label=_("Language"), required=False, widget=RenderedOnceSelect,
                                  choices=[("", _("Any language")), *global_settings.LANGUAGES])
     tag = forms.CharField(label=_("Tag"), required=False, max_length=40)
 

@@ -37,6 +37,15 @@ def _active_chapter_slugs(user: User) -> frozenset[str]:
     return cached
 
 
+def know_memberships(user: User, memberships) -> None:
+    """Take the person's active chapters from every one of their memberships (with their
+    chapters) that a page has loaded already (/me/), instead of a query of their own."""
+    if can.signed_in(user) and getattr(user, "_active_chapter_slugs", None) is None:
+        user._active_chapter_slugs = frozenset(
+            m.chapter.slug for m in memberships
+            if m.user_id == user.pk and m.status == MembershipStatus.ACTIVE)
+
+
 # ---------------------------------------------------------------------------------------
 # Network health and inactive chapters.
 # ---------------------------------------------------------------------------------------

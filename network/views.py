@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -51,15 +52,34 @@ def _pk(value: int) -> int:
 # ---------------------------------------------------------------------------------------
 
 
-def _health_chapters(request: HttpRequest):
+def _health_filters(request: HttpRequest) -> tuple[HealthFilterForm, str, str]:
+    """The filter form and the status and country it asks for (empty: any)."""
     form = HealthFilterForm(request.GET or None)
-    qs = Chapter.objects.listed()
     if form.is_valid():
-        if form.cleaned_data["status"]:
-            qs = qs.filter(status=form.cleaned_data["status"])
-        if form.cleaned_data["country"]:
-            qs = qs.filter(country=form.cleaned_data["country"])
-    return form, qs.order_by("name", "id")
+        return form, form.cleaned_data["status"], form.cleaned_data["country"]
+    return form, "", ""
+
+
+def _health_chapters(request: HttpRequest):
+    form, status, country = _health_filters(request)
+    qs = Chapter.objects.listed()
+    if status:
+        qs = qs.filter(status=status)
+    if country:
+        qs = qs.filter(country=country)
+    return form, qs.order_by("name", "id"), (status, country)
+
+
+class _CountedPaginator(Paginator):
+    """A paginator told how many rows there are, so it sends no COUNT of its own."""
+
+    def __init__(self, object_list, per_page, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
 
 
 @login_required
@@ -67,16 +87,17 @@ def health_page(request: HttpRequest) -> HttpResponse:
     if not can.may_see_network_health(request.user):
         raise PermissionDenied
     now = timezone.now()
-    form, chapters = _health_chapters(request)
-    page = Paginator(chapters.only("pk", "name", "slug", "status", "country", "city", "kind"),
-                     PAGE_SIZE).get_page(request.GET.get("page"))
+    form, chapters, filters = _health_chapters(request)
+    # The count from the totals the page shows anyway (kept per data version), not a COUNT.
+    paginator = _CountedPaginator(
+        chapters.only("pk", "name", "slug", "status", "country", "city", "kind"), PAGE_SIZE,
+        count=health.listed_count(*filters))
+    page = paginator.get_page(request.GET.get("page"))
     # The figures for the page's chapters by id (no ORDER BY: the name index would walk
     # every chapter to find 25), put back in the page's order here.
     ids = [c.pk for c in page.object_list]
     with health.without_jit():
-        by_id = {c.pk: c for c in health.chapter_figures(
-            Chapter.objects.filter(pk__in=ids).order_by()
-            .only("pk", "name", "slug", "status", "country", "city", "kind"), now)}
+        by_id = {c.pk: c for c in health.figures_of(ids)}
     annotated = [by_id[pk] for pk in ids if pk in by_id]
     trends = health.sessions_per_month([c.pk for c in annotated], now)
     statuses, countries = health.totals()
@@ -103,7 +124,7 @@ def health_csv(request: HttpRequest) -> StreamingHttpResponse:
     if not can.may_see_network_health(request.user):
         raise PermissionDenied
     now = timezone.now()
-    _form, chapters = _health_chapters(request)
+    _form, chapters, _filters = _health_chapters(request)
     figures = health.chapter_figures(
         chapters.only("pk", "name", "slug", "status", "country"), now)
     writer = csv.writer(_Echo())

@@ -19,10 +19,13 @@ def revive_offer(chapter, compact=False):
 
 
 @register.inclusion_tag("network/tags/my_desk.html")
-def my_desk(user):
-    """Where a person's tools at the Global chapter's desk are, for /me/."""
+def my_desk(user, memberships=None):
+    """Where a person's tools at the Global chapter's desk are, for /me/. `memberships`:
+    all of the person's memberships with their chapters, when the page has them already."""
     from .. import permissions as can
 
+    if memberships is not None:
+        can.know_memberships(user, memberships)
     return {
         "health": can.may_see_network_health(user),
         "help": can.may_use_help_desk(user) or can.may_volunteer(user),

@@ -3,12 +3,17 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from network import services
+from members.enums import MembershipStatus
+from members.models import User
+from network import permissions, services
 from network.models import HelpMessage, HelpOffer, HelpRequest, HelpStatus, OfferStatus
 from tests import factories
+from tests.conftest import signed_in
 from tests.factories import make_help_request, make_offer
 from tests.tasks import run_queued_tasks
 
@@ -176,3 +181,33 @@ def test_the_scheduled_job_expires_requests_past_their_deadline(chapter_a, volun
     assert statuses == {late.pk: "expired", waiting.pk: "open", accepted.pk: "accepted",
                         old_accepted.pk: "expired"}
     assert HelpOffer.objects.get(request=late).status == OfferStatus.NOT_NEEDED
+
+
+
+def _desk_on_me(user) -> tuple[str, list[str]]:
+    client = signed_in(user)
+    client.get(reverse("members:me"))  # the session and the person, once
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(reverse("members:me")).content.decode()
+    return page, [q["sql"] for q in captured]
+
+
+@pytest.mark.parametrize(("status_at_global", "member_elsewhere", "helps"), [
+    (MembershipStatus.ACTIVE, False, True), (None, True, True),
+    (MembershipStatus.PENDING, False, False), (MembershipStatus.LEFT, False, False),
+    (None, False, False),
+])
+def test_me_shows_the_help_desk_from_the_memberships_it_loaded(
+        global_chapter, chapter_b, status_at_global, member_elsewhere, helps):
+    user = factories.make_user("pat@example.org", display_name="Pat")
+    if status_at_global:
+        factories.make_membership(user, global_chapter, status=status_at_global)
+    if member_elsewhere:
+        factories.make_membership(user, chapter_b)
+    page, queries = _desk_on_me(user)
+    assert (reverse("network:help") in page) is helps
+    # The person's active chapters come from the page's memberships, not a query of their own
+    assert not [sql for sql in queries if '"chapter__slug"' in sql]
+    # and give the answer the permission gives from its own query.
+    fresh = User.objects.get(pk=user.pk)
+    assert (permissions.may_use_help_desk(fresh) or permissions.may_volunteer(fresh)) is helps

@@ -2,13 +2,17 @@
 the program's training resources shown in it."""
 
 import pytest
+from django import forms
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from audit.models import AuditAction, AuditEvent
 from cdp.models import TrainingResource
 from cdp.uploads import MAX_UPLOAD_BYTES
+from network.forms import LibraryFilterForm, RenderedOnceSelect
 from network.models import Material
 from tests.factories import make_material
 
@@ -109,3 +113,38 @@ def test_removing_needs_the_organizers_of_the_sharing_chapter(as_user, alice, bo
     assert as_user(bob).post(url, {"confirm": "yes"}).status_code == 403
     assert as_user(alice).post(url, {"confirm": "yes"}).status_code == 302
     assert not Material.objects.exists()
+
+
+def _select_html(widget_class, value, language):
+    choices = LibraryFilterForm.base_fields["language"].choices
+    with translation.override(language):
+        return widget_class(choices=choices).render("language", value, {"id": "id_language"})
+
+
+@pytest.mark.parametrize("value", [None, "", "de", "pt-br", "xx", "<b>"])
+@pytest.mark.parametrize("language", ["en", "de", "fr"])
+def test_the_language_filter_is_djangos_own_select_rendered_once(value, language):
+    RenderedOnceSelect._kept.clear()
+    expected = _select_html(forms.Select, value, language)
+    assert _select_html(RenderedOnceSelect, value, language) == expected
+    assert _select_html(RenderedOnceSelect, value, language) == expected  # kept, the same
+    # A value that is none of the choices is rendered each time and never kept.
+    assert len(RenderedOnceSelect._kept) == (0 if value in ("xx", "<b>") else 1)
+
+
+def test_the_kept_select_is_per_language():
+    RenderedOnceSelect._kept.clear()
+    widget = RenderedOnceSelect(choices=[("", gettext_lazy("Any language")), ("de", "German")])
+    for language in ("en", "de"):
+        with translation.override(language):
+            assert widget.render("language", "", {}) == forms.Select(
+                choices=widget.choices).render("language", "", {})
+    assert len(RenderedOnceSelect._kept) == 2
+
+
+def test_the_library_page_shows_the_chosen_language(as_user, alice):
+    client = as_user(alice)
+    for language in ("de", "fr", ""):
+        page = client.get(reverse("network:library"), {"language": language}).content.decode()
+        assert f'<option value="{language}" selected>' in page
+        assert page.count(" selected>") == 1
