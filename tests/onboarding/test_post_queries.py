@@ -14,10 +14,12 @@ from onboarding.models import Registration
 from onboarding.models import RegistrationStatus as S
 from tests.factories import make_registration
 
-# The session and its chapter; the wrong-code limit, one read of the cache (allauth's dry
-# run: ten); the session locked; the registration found and locked in one; places taken;
-# the update; the account lookup; three tasks (the email, two reminders).
-CONFIRM_QUERIES = 10
+# The wrong-code limit, one read of the cache (allauth's dry run: ten); the session, public
+# or a 404, locked with its chapter (read once: the view reads it only to show an error);
+# the registration found and locked in one, with its account's language (no account: no
+# second look-up); places taken; the update; the three tasks (the email, two reminders) in
+# one INSERT. Before: 10 (the session read twice, the account looked up, three INSERTs).
+CONFIRM_QUERIES = 6
 # The test's own transaction turns atomic blocks into savepoints: not the page's round trips.
 _NOT_COUNTED = ("SET ", "SAVEPOINT ", "RELEASE SAVEPOINT ")
 
