@@ -36,4 +36,9 @@ def test_joining_makes_the_same_few_queries(chapter_a, baseline, members):
     sql = [q["sql"] for q in queries if not q["sql"].upper().startswith(_NOT_COUNTED)]
     assert sum("members_membershippolicy" in q.split(" FROM ")[1].split(" ")[0]
                for q in sql if q.startswith("SELECT") and " FROM " in q) == 1, sql
+    # The person's membership read once (locked), not by the view and again by the service.
+    assert sum(q.startswith("SELECT") and ' FROM "members_membership" WHERE' in q
+               and '"members_membership"."user_id" = %d' % user.pk in q
+               and '"members_membership"."chapter_id" = %d' % chapter_a.pk in q
+               for q in sql) == 1, sql
     assert len(sql) == JOIN_QUERIES, "\n".join(sql)
