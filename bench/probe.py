@@ -113,6 +113,19 @@ def _session_data(user) -> dict:
             HASH_SESSION_KEY: user.get_session_auth_hash(), "mfa_ok": True}
 
 
+def _member_session_data(user) -> dict:
+    """The session of a person with no second factor and no role, as the join page they
+    opened before asking left it: no `mfa_ok`, and their roles kept (members/roles.py), so
+    the POST neither asks them again nor rewrites the session (a session marked `mfa_ok`
+    without the short expiry its marking request sets would be rewritten every time)."""
+    from members.roles import SESSION_ROLES
+
+    data = _session_data(user)
+    del data["mfa_ok"]
+    data[SESSION_ROLES] = {"u": user.pk, "v": user.roles_version, "mfa": False, "org": []}
+    return data
+
+
 def join_requests(slug: str, count: int, csrf_cookie: str, csrf_token: str) -> list[str]:
     """Request lines (see `line`) for `count` fresh people, each signed in with a session of
     their own (one bulk insert of people, addresses and sessions, fresh on every run), asking
@@ -151,7 +164,7 @@ def join_requests(slug: str, count: int, csrf_cookie: str, csrf_token: str) -> l
         seconds=settings.SESSION_COOKIE_AGE)
     keys = [get_random_string(32, "abcdefghijklmnopqrstuvwxyz0123456789") for _ in people]
     Session.objects.bulk_create(
-        [Session(session_key=key, session_data=store.encode(_session_data(u)),
+        [Session(session_key=key, session_data=store.encode(_member_session_data(u)),
                  expire_date=expires) for key, u in zip(keys, people, strict=True)],
         batch_size=5000)
     return [line(None, "en", f"{settings.SESSION_COOKIE_NAME}={key}; {csrf_cookie}", body)

@@ -20,6 +20,7 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from . import batch
 from .delivery import deliver_once
 from .locale import supported
 
@@ -75,8 +76,9 @@ def enqueue_email(to: str | list[str], template: str, context: dict, language: s
     """Queue an email; the task worker (`manage.py db_worker`) sends it.
 
     The context must be JSON-serializable: pass strings and numbers, not model instances.
-    `key` names the object or event the email is about (see the module docstring).
+    `key` names the object or event the email is about (see the module docstring). Inside
+    `core.batch.together()` the task row is written with the block's others.
     """
     recipients = [to] if isinstance(to, str) else list(to)
     if recipients:
-        send_email.enqueue(recipients, template, context, language, key)
+        batch.enqueue(send_email, recipients, template, context, language, key)

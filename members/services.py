@@ -168,6 +168,11 @@ def join_refusal(chapter: Chapter, membership: Membership | None) -> JoinRefusal
     return None
 
 
+def locked_membership(chapter: Chapter, user: User) -> Membership | None:
+    """The person's membership of the chapter, locked until the transaction ends."""
+    return Membership.objects.select_for_update().filter(chapter=chapter, user=user).first()
+
+
 @dataclass
 class JoinOutcome:
     decision: Decision | None
@@ -175,50 +180,57 @@ class JoinOutcome:
     refusal: JoinRefusal | None = None
 
 
-@transaction.atomic
+# `request_to_join(existing=...)` not given: the service reads the membership itself.
+UNREAD = object()
+
+
 def request_to_join(chapter: Chapter, user: User, answers: dict, *,
                     versions: tuple[PolicyVersion | None, PolicyVersion | None] | None = None,
-                    ) -> JoinOutcome:
+                    existing: Membership | None | object = UNREAD) -> JoinOutcome:
     """Judge a request to join under the current rules and record it.
 
     `versions`: the (baseline, chapter) policy versions the caller already read for this
     request (`current_versions`), the ones its form asked the questions of; read here if
-    not given.
+    not given. `existing`: the person's membership of the chapter (or None) as the caller
+    read it with `locked_membership()` in the transaction this then joins (no savepoint of
+    its own: an error rolls back the caller's whole transaction); read so here if not
+    given.
 
     Asking again while pending or active changes nothing (the outcome is the membership
     they have); a declined person or one who left gets a new decision; a removed person, a
     chapter that takes no newcomers or one not listed is a refusal with no decision. A
     person who is not eligible leaves no record: we keep the least data.
     """
-    existing = (Membership.objects.select_for_update()
-                .filter(chapter=chapter, user=user).first())
-    refusal = join_refusal(chapter, existing)
-    if refusal == JoinRefusal.ASKED:
-        return JoinOutcome(Decision(eligible=True), existing)
-    if refusal is not None:
-        return JoinOutcome(None, existing, refusal)
-    baseline, own = versions if versions is not None else current_versions(chapter)
-    rules = effective_rules(baseline, own)
-    decision = eligibility(rules, answers)
-    if not decision.eligible:
-        return JoinOutcome(decision, None)
-    new_status = S.PENDING if decision.approval_required else S.ACTIVE
-    _check(existing.status if existing else None, new_status, "person")
-    membership = existing or Membership(user=user, chapter=chapter)
-    membership.status = new_status
-    membership.role = MembershipRole.MEMBER
-    membership.policy_version = own
-    membership.baseline_version = baseline
-    membership.answers = answers
-    membership.requested_at = timezone.now()
-    membership.decided_at = None if decision.approval_required else timezone.now()
-    membership.decided_by = None
-    membership.message = ""
-    membership.reason = ""
-    membership.save()
-    if new_status == S.PENDING:
-        schedule_digest(chapter)
-    return JoinOutcome(decision, membership)
+    with transaction.atomic(savepoint=existing is UNREAD):
+        if existing is UNREAD:
+            existing = locked_membership(chapter, user)
+        refusal = join_refusal(chapter, existing)
+        if refusal == JoinRefusal.ASKED:
+            return JoinOutcome(Decision(eligible=True), existing)
+        if refusal is not None:
+            return JoinOutcome(None, existing, refusal)
+        baseline, own = versions if versions is not None else current_versions(chapter)
+        rules = effective_rules(baseline, own)
+        decision = eligibility(rules, answers)
+        if not decision.eligible:
+            return JoinOutcome(decision, None)
+        new_status = S.PENDING if decision.approval_required else S.ACTIVE
+        _check(existing.status if existing else None, new_status, "person")
+        membership = existing or Membership(user=user, chapter=chapter)
+        membership.status = new_status
+        membership.role = MembershipRole.MEMBER
+        membership.policy_version = own
+        membership.baseline_version = baseline
+        membership.answers = answers
+        membership.requested_at = timezone.now()
+        membership.decided_at = None if decision.approval_required else timezone.now()
+        membership.decided_by = None
+        membership.message = ""
+        membership.reason = ""
+        membership.save()
+        if new_status == S.PENDING:
+            schedule_digest(chapter)
+        return JoinOutcome(decision, membership)
 
 
 # A refused person is offered chapters within reach: in the same country, or this close.

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import (
     Case,
     Count,
@@ -143,7 +144,18 @@ def _join_refused(request: HttpRequest, chapter: Chapter, membership: Membership
 def join(request: HttpRequest, slug: str) -> HttpResponse:
     """Ask to join: only the questions the rules need, and the outcome at once."""
     chapter = get_object_or_404(Chapter, slug=slug)
-    membership = Membership.objects.filter(chapter=chapter, user=request.user).first()
+    if request.method == "POST":
+        # The membership is read once, locked: the refusal checked here and the request
+        # the service records are of the same row.
+        with transaction.atomic():
+            membership = services.locked_membership(chapter, request.user)
+            return _join(request, chapter, membership)
+    return _join(request, chapter,
+                 Membership.objects.filter(chapter=chapter, user=request.user).first())
+
+
+def _join(request: HttpRequest, chapter: Chapter, membership: Membership | None
+          ) -> HttpResponse:
     refusal = services.join_refusal(chapter, membership)
     if refusal is not None:
         return _join_refused(request, chapter, membership, refusal)
@@ -170,7 +182,7 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
         user.save(update_fields=["preferred_language"])
     try:
         outcome = services.request_to_join(chapter, user, form.answers(),
-                                           versions=versions)
+                                           versions=versions, existing=membership)
     except services.TransitionError as error:
         messages.error(request, str(error))
         return redirect("members:join", chapter.slug)

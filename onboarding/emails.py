@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 
@@ -62,8 +62,9 @@ def account_language() -> Coalesce:
     """The saved language `_language` reads, as a column of the registration's own query
     (`.annotate(account_language=account_language())`): of its account, else of the
     account with its address. Loops that email many people then make no query per person
-    (the session's lock is held meanwhile)."""
+    (the session's lock is held meanwhile). No account at all reads as "" (none saved),
+    not NULL, which `email_language` would take for "not read" and ask again."""
     of_user = User.objects.filter(pk=OuterRef("user_id")).values("preferred_language")[:1]
     of_address = (User.objects.alias(email_lower=Lower("email"))
                   .filter(email_lower=Lower(OuterRef("email"))).values("preferred_language")[:1])
-    return Coalesce(Subquery(of_user), Subquery(of_address))
+    return Coalesce(Subquery(of_user), Subquery(of_address), Value(""))

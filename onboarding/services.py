@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from audit.log import record
 from audit.models import AuditAction
-from core import ratelimit
+from core import batch, ratelimit
 from core.locale import supported
 
 from . import signals
@@ -122,13 +122,15 @@ def edit_session(session: OnboardingSession, *, actor, changed: list[str]) -> On
         session.save()
         record(actor, AuditAction.SESSION_CHANGED, session, chapter=session.chapter,
                summary=f"Edited {session.title}", fields=changed)
-        if "starts_at" in changed:
-            # The task rows are written in this transaction: they exist only if it commits.
-            for registration in session.registrations.filter(status=S.CONFIRMED):
-                registration.session = session
-                schedule_reminders(registration)
-        if "capacity" in changed and timezone.now() < session.starts_at:
-            promote_next(session)
+        # The task rows are written in this transaction (one INSERT): they exist only if it
+        # commits.
+        with batch.together():
+            if "starts_at" in changed:
+                for registration in session.registrations.filter(status=S.CONFIRMED):
+                    registration.session = session
+                    schedule_reminders(registration)
+            if "capacity" in changed and timezone.now() < session.starts_at:
+                promote_next(session)
     return session
 
 
@@ -144,10 +146,11 @@ def cancel_session(session: OnboardingSession, *, actor, reason: str = "") -> On
         record(actor, AuditAction.SESSION_CANCELLED, session, chapter=session.chapter,
                summary=f"Cancelled {session.title}", reason=reason)
         # Not to pending sign-ups: nobody has confirmed those addresses want our mail.
-        for registration in session.registrations.select_related("session__chapter").filter(
-            status__in=[S.CONFIRMED, S.WAITLISTED]
-        ).annotate(account_language=account_language()):
-            email_registration(registration, "session_cancelled", reason=reason)
+        with batch.together():  # one INSERT for every email
+            for registration in session.registrations.select_related(
+                "session__chapter").filter(status__in=[S.CONFIRMED, S.WAITLISTED]
+                                           ).annotate(account_language=account_language()):
+                email_registration(registration, "session_cancelled", reason=reason)
     return session
 
 
@@ -239,18 +242,20 @@ def forget_unconfirmed(now: dt.datetime | None = None) -> int:
 
 def _confirm_locked(registration: Registration, session: OnboardingSession,
                     now: dt.datetime) -> Registration:
-    """With the session row locked: confirmed if a place is left, waitlisted otherwise."""
+    """With the session row locked: confirmed if a place is left, waitlisted otherwise.
+    The email and the reminders are queued in one INSERT."""
     new = S.CONFIRMED if session.places_taken() < session.capacity else S.WAITLISTED
     _check(registration, new)
     registration.status = new
     registration.email_confirmed = True
     registration.confirmed_at = now
     registration.save(update_fields=["status", "email_confirmed", "confirmed_at"])
-    if new == S.CONFIRMED:
-        email_registration(registration, "confirmed", private=True)
-        schedule_reminders(registration)
-    else:
-        email_registration(registration, "waitlisted")
+    with batch.together():
+        if new == S.CONFIRMED:
+            email_registration(registration, "confirmed", private=True)
+            schedule_reminders(registration)
+        else:
+            email_registration(registration, "waitlisted")
     return registration
 
 
@@ -278,17 +283,22 @@ def confirm_email(registration: Registration, *, now: dt.datetime | None = None,
         return _confirm_locked(registration, session, now)
 
 
-def confirm_with_code(session: OnboardingSession, *, email: str, code: str) -> Registration | None:
+def confirm_with_code(session: OnboardingSession | int, *, email: str, code: str,
+                      among=None) -> Registration | None:
     """The short code from the email, typed on the site: the registration it confirms.
 
     Same locking as confirm_email (the session row, then the registration), but the
     registration is found and locked in one query, through the (session, lower(email))
     index: a session with thousands of sign-ups costs the same as one with a few.
+    `session` may be its id; `among`, the sessions it must be one of (the view's public
+    ones), is applied in the locking read: OnboardingSession.DoesNotExist if it is not.
     """
     now = timezone.now()
+    session_id = session if isinstance(session, int) else session.pk
+    sessions = OnboardingSession.objects.all() if among is None else among
     with transaction.atomic():
-        session = OnboardingSession.objects.select_for_update(no_key=True).select_related(
-            "chapter").get(pk=session.pk)
+        session = sessions.select_for_update(no_key=True).select_related(
+            "chapter").get(pk=session_id)
         registration = (
             Registration.objects.select_for_update().alias(email_lower=Lower("email"))
             .filter(session=session, email_lower=email.strip().lower(), status=S.PENDING)
@@ -338,22 +348,24 @@ def cancel_registration(registration: Registration, *, now: dt.datetime | None =
 
 def promote_next(session: OnboardingSession, *, now: dt.datetime | None = None
                  ) -> Registration | None:
-    """Give free places to waitlisted people, first confirmed first. Caller holds the lock."""
+    """Give free places to waitlisted people, first confirmed first. Caller holds the lock.
+    Their emails and reminders are queued in one INSERT."""
     now = now or timezone.now()
     free = session.capacity - session.places_taken()
     promoted = None
     if free <= 0:
         return None
-    for registration in session.registrations.filter(status=S.WAITLISTED).order_by(
-        "confirmed_at", "pk"
-    ).annotate(account_language=account_language())[:free]:
-        registration.session = session
-        _check(registration, S.CONFIRMED)
-        registration.status = S.CONFIRMED
-        registration.save(update_fields=["status"])
-        email_registration(registration, "promoted", private=True)
-        schedule_reminders(registration)
-        promoted = promoted or registration
+    with batch.together():
+        for registration in session.registrations.filter(status=S.WAITLISTED).order_by(
+            "confirmed_at", "pk"
+        ).annotate(account_language=account_language())[:free]:
+            registration.session = session
+            _check(registration, S.CONFIRMED)
+            registration.status = S.CONFIRMED
+            registration.save(update_fields=["status"])
+            email_registration(registration, "promoted", private=True)
+            schedule_reminders(registration)
+            promoted = promoted or registration
     return promoted
 
 
@@ -396,7 +408,7 @@ def follow_up(session: OnboardingSession, *, actor, now: dt.datetime | None = No
     now = now or timezone.now()
     join_url = settings.SITE_URL + reverse("members:join", args=[session.chapter.slug])
     count = 0
-    with transaction.atomic():
+    with transaction.atomic(), batch.together():  # one INSERT for every email
         for registration in session.registrations.select_for_update().filter(
             status=S.ATTENDED, followed_up_at__isnull=True,
         ).annotate(account_language=account_language()):
@@ -409,7 +421,8 @@ def follow_up(session: OnboardingSession, *, actor, now: dt.datetime | None = No
 
 
 def schedule_reminders(registration: Registration, *, now: dt.datetime | None = None) -> int:
-    """Queue the day-before and hour-before reminders that are still in the future."""
+    """Queue the day-before and hour-before reminders that are still in the future (with
+    the other tasks of an open `core.batch.together()` block)."""
     from .tasks import send_reminder
 
     now = now or timezone.now()
@@ -418,8 +431,7 @@ def schedule_reminders(registration: Registration, *, now: dt.datetime | None = 
     for kind, offset in REMINDER_OFFSETS.items():
         run_after = starts_at - offset
         if run_after > now:
-            send_reminder.using(run_after=run_after).enqueue(
-                registration.pk, kind, starts_at.isoformat(),
-            )
+            batch.enqueue(send_reminder.using(run_after=run_after),
+                          registration.pk, kind, starts_at.isoformat())
             queued += 1
     return queued

@@ -270,34 +270,40 @@ def _sign_in_after_confirmation(request, registration: Registration,
 @require_http_methods(["GET", "POST"])
 def check_email(request: HttpRequest, pk: int) -> HttpResponse:
     """After signing up: check your email, or type the code it contains."""
-    session = _session_or_404(pk)
-    form = CodeForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        from allauth.core import ratelimit as allauth_ratelimit
-
-        registration = None
-        # A right code signs the person in: wrong guesses are limited as allauth limits
-        # failed sign-ins (per address and per IP).
-        key = f"{session.pk}:{form.data.get('email', '')[:254].strip().lower()}"
-        if form.is_valid() and not ratelimit.allauth_allows(
-                request, action="login_failed", key=key):
-            form.add_error(None, _("Too many wrong codes. Wait a few minutes and try again."))
-        elif form.is_valid():
-            try:
-                registration = services.confirm_with_code(
-                    session, email=form.cleaned_data["email"], code=form.cleaned_data["code"])
-            except services.RegistrationClosed:
-                form.add_error(None, _("Registration for this session is closed."))
-            else:
-                if registration is None:
-                    allauth_ratelimit.consume(request, action="login_failed", key=key)
-                    form.add_error("code", _("This code does not match. Check the email."))
-        if registration is not None:
-            then = reverse("onboarding:registration", args=[registration.token])
-            return _sign_in_after_confirmation(request, registration, then) or redirect(then)
+    if request.method != "POST":
         return render(request, "onboarding/check_email.html",
-                      {"session": session, "form": form}, status=400)
-    return render(request, "onboarding/check_email.html", {"session": session, "form": form})
+                      {"session": _session_or_404(pk), "form": CodeForm()})
+    from allauth.core import ratelimit as allauth_ratelimit
+
+    if pk > MAX_ID:
+        raise Http404
+    form = CodeForm(request.POST)
+    registration = None
+    # A right code signs the person in: wrong guesses are limited as allauth limits
+    # failed sign-ins (per address and per IP).
+    key = f"{pk}:{form.data.get('email', '')[:254].strip().lower()}"
+    if form.is_valid() and not ratelimit.allauth_allows(
+            request, action="login_failed", key=key):
+        form.add_error(None, _("Too many wrong codes. Wait a few minutes and try again."))
+    elif form.is_valid():
+        try:
+            # The session is read once, public or a 404, in the service's locking read.
+            registration = services.confirm_with_code(
+                pk, among=_public_sessions(), email=form.cleaned_data["email"],
+                code=form.cleaned_data["code"])
+        except OnboardingSession.DoesNotExist:
+            raise Http404 from None
+        except services.RegistrationClosed:
+            form.add_error(None, _("Registration for this session is closed."))
+        else:
+            if registration is None:
+                allauth_ratelimit.consume(request, action="login_failed", key=key)
+                form.add_error("code", _("This code does not match. Check the email."))
+    if registration is not None:
+        then = reverse("onboarding:registration", args=[registration.token])
+        return _sign_in_after_confirmation(request, registration, then) or redirect(then)
+    return render(request, "onboarding/check_email.html",
+                  {"session": _session_or_404(pk), "form": form}, status=400)
 
 
 @require_GET

@@ -281,6 +281,9 @@ USERSESSIONS_TRACK_ACTIVITY = False
 # Sessions end: two weeks at most (shorter with DJANGO_SESSION_COOKIE_AGE); anyone can end
 # their other sessions at /accounts/sessions/.
 SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_COOKIE_AGE", str(14 * 24 * 3600)))
+# Database sessions (the same table and rows), read by key without building a query
+# (core/sessions.py).
+SESSION_ENGINE = "core.sessions"
 # People with a second factor (organizers, coaches, Global admins see members' data) sign in
 # again after this many seconds without a change to their session.
 ELEVATED_SESSION_AGE = int(os.environ.get("DJANGO_ELEVATED_SESSION_AGE", str(12 * 3600)))

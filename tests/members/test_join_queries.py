@@ -11,10 +11,11 @@ from tests.conftest import signed_in
 from tests.members.test_joining import join_url, newcomer
 
 # Session, user, second factor, organized chapters; the chapter; the person's membership
-# (none); the policy versions, once (twice before); the preferred language saved; the
-# membership locked (none); the insert; the chapter's digest (its first: created, then
-# scheduled) and its task; the session saved.
-JOIN_QUERIES = 15
+# (none), read once and locked (read twice before: unlocked by the view, then locked by
+# the service); the policy versions, once (twice before); the preferred language saved;
+# the insert; the chapter's digest (its first: created, then scheduled) and its task; the
+# session saved.
+JOIN_QUERIES = 14
 # The test's own transaction turns atomic blocks into savepoints: not the page's round trips.
 _NOT_COUNTED = ("SET ", "SAVEPOINT ", "RELEASE SAVEPOINT ")
 
@@ -35,4 +36,9 @@ def test_joining_makes_the_same_few_queries(chapter_a, baseline, members):
     sql = [q["sql"] for q in queries if not q["sql"].upper().startswith(_NOT_COUNTED)]
     assert sum("members_membershippolicy" in q.split(" FROM ")[1].split(" ")[0]
                for q in sql if q.startswith("SELECT") and " FROM " in q) == 1, sql
+    # The person's membership read once (locked), not by the view and again by the service.
+    assert sum(q.startswith("SELECT") and ' FROM "members_membership" WHERE' in q
+               and '"members_membership"."user_id" = %d' % user.pk in q
+               and '"members_membership"."chapter_id" = %d' % chapter_a.pk in q
+               for q in sql) == 1, sql
     assert len(sql) == JOIN_QUERIES, "\n".join(sql)
