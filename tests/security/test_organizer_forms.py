@@ -54,3 +54,42 @@ def test_an_edit_sent_before_a_cancel_committed_does_not_undo_the_cancel(alice, 
     stored = OnboardingSession.objects.get(pk=session.pk)
     assert (stored.status, stored.cancel_reason, stored.title) == (
         SessionStatus.CANCELLED, "Venue closed", "Welcome session")
+
+
+def _policy(client, chapter, questions: str):
+    return client.post(reverse("members:policy", args=[chapter.slug]), {
+        "allow_supporters": "on", "approval_required": "on", "questions": questions,
+        "note": "Our own questions"})
+
+
+@pytest.mark.parametrize("questions, error", [
+    # Cut at 300 characters before, without a word: the organizer's question lost its end.
+    ("* " + "Which workplace " * 30 + "and which team?", "within 300 characters"),
+    # One field of the join form per line: 100,000 characters made a form of thousands.
+    ("\n".join(f"Question {n}?" for n in range(5000)), "at most 20 questions"),
+    # Answers are kept by question: a question asked twice had one answer for both.
+    ("Which sector?\n* Which sector?", "twice"),
+])
+def test_a_policy_with_questions_the_join_form_cannot_ask_is_refused_with_them_kept(
+        alice, as_user, chapter_a, questions, error):
+    from members.models import PolicyVersion
+
+    before = PolicyVersion.objects.filter(policy__chapter=chapter_a).count()
+    response = _policy(as_user(alice), chapter_a, questions)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert error in html
+    assert questions.splitlines()[-1].replace("?", "") in html  # what was typed, kept
+    assert PolicyVersion.objects.filter(policy__chapter=chapter_a).count() == before
+
+
+def test_twenty_questions_of_300_characters_are_saved_whole_and_asked(alice, as_user, carol,
+                                                                      chapter_a):
+    from tests.factories import make_user
+
+    questions = [f"{n:02d} " + "x" * 297 for n in range(20)]
+    assert _policy(as_user(alice), chapter_a, "\n".join(questions)).status_code == 302
+    join = as_user(make_user("asker@example.org")).get(
+        reverse("members:join", args=[chapter_a.slug]))
+    assert join.status_code == 200
+    assert all(q in join.content.decode() for q in questions)
