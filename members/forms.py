@@ -61,13 +61,18 @@ class JoinForm(forms.Form):
         return data
 
 
+# A chapter's own questions, each one field of the join form.
+MAX_QUESTIONS = 20
+MAX_QUESTION_LENGTH = 300
+
+
 def _lines_to_questions(text: str) -> list[dict]:
     questions = []
     for line in text.splitlines():
         line = line.strip()
-        if line:
-            required = line.startswith("*")
-            questions.append({"text": line.lstrip("* ").strip()[:300], "required": required})
+        text = line.lstrip("* ").strip()
+        if text:
+            questions.append({"text": text, "required": line.startswith("*")})
     return questions
 
 
@@ -89,6 +94,29 @@ class PolicyForm(forms.Form):
         label=_("Why this change?"), max_length=300,
         help_text=_("A short note shown in the history, for example \"managers without "
                     "firing power may now join\"."))
+
+    def clean_questions(self) -> str:
+        """Refused rather than cut or merged: a question longer than the join form keeps,
+        more questions than it asks, or one asked twice (its answers would be one)."""
+        questions = _lines_to_questions(self.cleaned_data["questions"])
+        if len(questions) > MAX_QUESTIONS:
+            raise forms.ValidationError(
+                _("Ask at most %(max)d questions (these lines have %(count)d)."),
+                params={"max": MAX_QUESTIONS, "count": len(questions)}, code="too_many")
+        seen = set()
+        for question in questions:
+            if len(question["text"]) > MAX_QUESTION_LENGTH:
+                raise forms.ValidationError(
+                    _("Keep each question within %(max)d characters: “%(start)s…” has "
+                      "%(length)d."),
+                    params={"max": MAX_QUESTION_LENGTH, "start": question["text"][:40],
+                            "length": len(question["text"])}, code="too_long")
+            if question["text"] in seen:
+                raise forms.ValidationError(
+                    _("Ask each question once: “%(text)s” is there twice."),
+                    params={"text": question["text"]}, code="duplicate")
+            seen.add(question["text"])
+        return self.cleaned_data["questions"]
 
     def __init__(self, *args, baseline: Rules | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.urls import reverse
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 
 from .models import OnboardingSession, Registration
 
@@ -11,7 +11,9 @@ def _calendar(name: str) -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", f"-//{settings.NETWORK_NAME}//onboarding//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
+    # An X- property is not text to icalendar unless told: a line break in a session's title
+    # (a crafted POST; text inputs drop them) would otherwise fail the whole file.
+    calendar.add("x-wr-calname", vText(name))
     return calendar
 
 

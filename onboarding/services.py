@@ -115,10 +115,15 @@ def usual_session(chapter, *, recent: int = 5) -> dict:
 def edit_session(session: OnboardingSession, *, actor, changed: list[str]) -> OnboardingSession:
     """Save an organizer's edits; a new start time re-plans the reminders, more places go
     to the waitlist."""
-    if session.is_cancelled:
-        raise TransitionError("a cancelled session cannot be edited")
     with transaction.atomic():
-        OnboardingSession.objects.select_for_update(no_key=True).filter(pk=session.pk).first()
+        # The state as it is now, not as the form was loaded: a cancel that committed in
+        # between must not be undone by writing the loaded row back.
+        current = (OnboardingSession.objects.select_for_update(no_key=True)
+                   .filter(pk=session.pk).values_list("status", "cancel_reason").first())
+        if current is not None:
+            session.status, session.cancel_reason = current
+        if session.is_cancelled:
+            raise TransitionError("a cancelled session cannot be edited")
         session.save()
         record(actor, AuditAction.SESSION_CHANGED, session, chapter=session.chapter,
                summary=f"Edited {session.title}", fields=changed)

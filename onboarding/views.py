@@ -470,8 +470,12 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             changed = [name for name, value in before.items()
                        if getattr(form.instance, name) != value]
-            services.edit_session(form.instance, actor=request.user, changed=changed)
-            messages.success(request, _("The session is updated."))
+            try:
+                services.edit_session(form.instance, actor=request.user, changed=changed)
+            except services.TransitionError:  # cancelled while the form was being sent
+                messages.error(request, _("A cancelled session cannot be edited."))
+            else:
+                messages.success(request, _("The session is updated."))
             return redirect("onboarding:attendees", session.pk)
         return render(request, "onboarding/session_form.html", context, status=400)
     return render(request, "onboarding/session_form.html", context)
