@@ -172,6 +172,17 @@ def may_email_unconfirmed(email: str, client: str = "") -> bool:
     return ratelimit.take_all(*pairs)
 
 
+def _locked_session(pk, *, among=None) -> OnboardingSession:
+    """The session, its row locked while its registrations change, with its chapter read.
+
+    Only the session's row is locked (`of`): joined, the chapter's row would be locked too,
+    and every confirmation of the chapter's sessions, and any edit of the chapter, would
+    queue behind each other."""
+    sessions = OnboardingSession.objects if among is None else among
+    return (sessions.select_for_update(no_key=True, of=("self",))
+            .select_related("chapter").get(pk=pk))
+
+
 def register(session: OnboardingSession, *, name: str, email: str, user=None,
              email_verified: bool = False, now: dt.datetime | None = None,
              client: str = "") -> Registration:
@@ -187,8 +198,7 @@ def register(session: OnboardingSession, *, name: str, email: str, user=None,
     now = now or timezone.now()
     email = email.strip().lower()
     with transaction.atomic():
-        session = OnboardingSession.objects.select_for_update(no_key=True).select_related(
-            "chapter").get(pk=session.pk)
+        session = _locked_session(session.pk)
         if not session.is_open_for_registration(now):
             raise RegistrationClosed("registration is closed")
         # LOWER(email), as the (session, LOWER(email)) unique index has it: not a scan of
@@ -274,8 +284,7 @@ def confirm_email(registration: Registration, *, now: dt.datetime | None = None,
     """
     now = now or timezone.now()
     with transaction.atomic():
-        session = OnboardingSession.objects.select_for_update(no_key=True).select_related(
-            "chapter").get(pk=registration.session_id)
+        session = _locked_session(registration.session_id)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         registration.session = session
         if registration.status != S.PENDING:
@@ -302,8 +311,7 @@ def confirm_with_code(session: OnboardingSession | int, *, email: str, code: str
     session_id = session if isinstance(session, int) else session.pk
     sessions = OnboardingSession.objects.all() if among is None else among
     with transaction.atomic():
-        session = sessions.select_for_update(no_key=True).select_related(
-            "chapter").get(pk=session_id)
+        session = _locked_session(session_id, among=sessions)
         registration = (
             Registration.objects.select_for_update().alias(email_lower=Lower("email"))
             .filter(session=session, email_lower=email.strip().lower(), status=S.PENDING)
@@ -335,8 +343,7 @@ def cancel_registration(registration: Registration, *, now: dt.datetime | None =
     """
     now = now or timezone.now()
     with transaction.atomic():
-        session = OnboardingSession.objects.select_for_update(no_key=True).select_related(
-            "chapter").get(pk=registration.session_id)
+        session = _locked_session(registration.session_id)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         registration.session = session
         _check(registration, S.CANCELLED)

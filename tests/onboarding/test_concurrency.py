@@ -65,3 +65,45 @@ def test_concurrent_cancellations_promote_exactly_as_many_as_left():
     confirmed = Registration.objects.filter(status=S.CONFIRMED).count()
     assert confirmed == 5
     assert Registration.objects.filter(status=S.WAITLISTED).count() == 5
+
+
+def test_a_confirmation_does_not_wait_for_its_chapter_row():
+    """Confirming locks the session's row, not its chapter's: an edit of the chapter in
+    progress (its row locked) holds up no confirmation for any of its sessions."""
+    from django.db import connections, transaction
+
+    from chapters.models import Chapter
+
+    factories.make_policy(None)
+    chapter = factories.make_chapter("locked-chapter")
+    session = make_session(chapter, capacity=10)
+    pending = services.register(session, name="P", email="p@example.org")
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_the_chapter():
+        try:
+            with transaction.atomic():
+                Chapter.objects.select_for_update().get(pk=chapter.pk)
+                holding.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold_the_chapter)
+    holder.start()
+    try:
+        assert holding.wait(10)
+        with transaction.atomic():
+            with connection.cursor() as cursor:  # waiting for the chapter fails the test
+                cursor.execute("SET LOCAL lock_timeout = '2s'")
+            confirmed = services.confirm_email(pending)
+        assert confirmed.status == S.CONFIRMED
+        code = services.register(session, name="Q", email="q@example.org")
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '2s'")
+            assert services.confirm_with_code(session, email="q@example.org",
+                                              code=code.code).status == S.CONFIRMED
+    finally:
+        release.set()
+        holder.join()
