@@ -32,6 +32,17 @@ class MembersConfig(AppConfig):
         pagecache.watch("members_membership", ORGANIZERS)
         pagecache.watch("members_user", ORGANIZERS, columns=("display_name", "is_active"))
 
+        # The rules on a chapter page (`chapter_rules`) come with the chapter: its policy
+        # and current version in the chapter's own query.
+        from chapters.views import read_with_chapter_page
+
+        read_with_chapter_page(with_policy)
+
+
+def with_policy(chapters):
+    """Chapters read with their membership policy and its current version (one join)."""
+    return chapters.select_related("policy__current_version")
+
 
 def _install_role_triggers(sender, using, **kwargs) -> None:
     from django.db import connections

@@ -3,6 +3,7 @@
 import datetime as dt
 import time
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -14,13 +15,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chapters.models import Chapter
 from core import pagecache, ratelimit
-from core.locale import supported, viewer_zone
+from core.locale import language_name, supported, viewer_zone
 from core.pagination import MAX_ID, BoundedPaginator
 from members import permissions
 
@@ -39,7 +44,7 @@ from .forms import (
     SessionForm,
 )
 from .funnel import funnel
-from .models import OnboardingSession, Registration, RegistrationStatus
+from .models import OnboardingSession, Registration, RegistrationStatus, SessionFormat
 from .qr import qr_svg
 from .times import annotate_times, format_local
 
@@ -107,6 +112,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
             sessions = sessions.none()
     page = BoundedPaginator(sessions, PAGE_SIZE, ahead=MAX_LISTED).get_page(request.GET.get("page"))
     annotate_times(page.object_list, zone)
+    _label_rows(page.object_list)
     if page.object_list:
         # A session leaves the list when it ends. One on a later page may end first and
         # change the count: with other pages, the list holds a minute at most.
@@ -116,10 +122,45 @@ def session_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page_obj": page, "query": query.urlencode(),
-               "has_viewer_zone": zone is not None}
+               "has_viewer_zone": zone is not None,
+               "filter_fields": _filter_fields(form)}
     template = ("onboarding/session_list.html#results" if request.htmx
                 else "onboarding/session_list.html")
     return render(request, template, context, status=status)
+
+
+_PK_PLACEHOLDER = str(MAX_ID)
+
+
+def _label_rows(sessions) -> None:
+    """What each row of the list shows beside its fields, worked out here once per value
+    rather than by a tag per row: its link, its format's and language's names, and how
+    many places are left (as `{% blocktranslate count %}` says it)."""
+    url = reverse("onboarding:detail", args=[MAX_ID])
+    formats = {value: str(label) for value, label in SessionFormat.choices}
+    languages: dict[str, str] = {}
+    for session in sessions:
+        session.list_url = url.replace(_PK_PLACEHOLDER, str(int(session.pk)))
+        session.format_label = formats.get(session.format, session.format)
+        if session.language not in languages:
+            languages[session.language] = capfirst(language_name(session.language))
+        session.language_label = languages[session.language]
+        places = session.places_left
+        session.places_label = mark_safe(
+            ngettext("%(places)s place left", "%(places)s places left", places)
+            % {"places": conditional_escape(localize(places))})
+
+
+def _filter_fields(form: FilterForm) -> list[tuple]:
+    """The filter form's fields, each with the key its HTML is rendered once under (per
+    language, `{% once %}`): a list's HTML follows from the value picked alone, a typed
+    chapter is rendered every time, and so is every field of a form with errors."""
+    fields = []
+    for field in form:
+        fixed = (not form.errors and isinstance(field.field, forms.ChoiceField)
+                 and isinstance(field.value(), (str, type(None))))
+        fields.append((field, ("session-filter", field.name, field.value()) if fixed else None))
+    return fields
 
 
 def _detail_context(request, session, **extra):

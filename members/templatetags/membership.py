@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from core import pagecache
 
 from ..apps import ORGANIZERS
-from ..models import Membership, PolicyVersion
+from ..models import Membership, MembershipPolicy, PolicyVersion
 from ..permissions import (
     is_coach,
     is_global_admin,
@@ -27,24 +27,25 @@ def chapter_organizers(chapter):
     """The chapter's organizers by the names they chose (never an address); those without a
     display name are not listed. One query."""
     pagecache.depends_on(ORGANIZERS)
-    organizers = (Membership.objects.organizers()
-                  .filter(chapter=chapter, user__is_active=True)
-                  .exclude(user__display_name="")
-                  .select_related("user").order_by("user__display_name", "user_id")[:12])
-    return {"names": [m.user.display_name for m in organizers]}
+    names = (Membership.objects.organizers()
+             .filter(chapter=chapter, user__is_active=True)
+             .exclude(user__display_name="")
+             .order_by("user__display_name", "user_id")
+             .values_list("user__display_name", flat=True)[:12])
+    return {"names": list(names)}
 
 
 @register.inclusion_tag("members/tags/chapter_rules.html", takes_context=True)
 def chapter_rules(context, chapter):
     """Who may join this chapter, in plain words, its history, and 'Ask to join'.
 
-    A constant number of queries: the two current versions, the chapter's history, and the
-    viewer's own membership.
+    A constant number of queries: the two current versions and the chapter's history (none
+    on its page, see `_versions_for_page`), and the viewer's own membership.
     """
     user = context.get("user")
     pagecache.depends_on(pagecache.POLICIES)
-    rules = effective_rules(*current_versions(chapter))
-    history = PolicyVersion.objects.filter(policy__chapter=chapter).order_by("-number")[:20]
+    baseline, own, history = _versions_for_page(chapter)
+    rules = effective_rules(baseline, own)
     membership = None
     if user is not None and user.is_authenticated:
         membership = Membership.objects.filter(chapter=chapter, user=user).first()
@@ -56,6 +57,36 @@ def chapter_rules(context, chapter):
         "may_edit_policy": may_edit_policy(user, chapter) if user else False,
         "may_see_counts": may_see_member_counts(user, chapter) if user else False,
     }
+
+
+HISTORY = 20  # versions of a chapter's rules listed on its page
+
+
+def _versions_for_page(chapter) -> tuple[PolicyVersion | None, PolicyVersion | None, list]:
+    """The baseline's and the chapter's current policy versions, and the chapter's latest
+    versions, newest first.
+
+    The chapter's current one comes with it when its page read it along
+    (`members.apps.with_policy`); the baseline's is then kept in this process until a policy
+    changes (it is the same on every chapter page), and a current version numbered 1 is the
+    whole history (versions are numbered from 1 and `adopt_policy_version` makes each new
+    one current), so most chapter pages make no query here.
+    """
+    if not type(chapter).policy.is_cached(chapter):
+        baseline, own = current_versions(chapter)
+        return baseline, own, list(PolicyVersion.objects.filter(policy__chapter=chapter)
+                                   .order_by("-number")[:HISTORY])
+    baseline = pagecache.remember("baseline policy version", [pagecache.POLICIES],
+                                  lambda: current_versions(None)[0])
+    try:
+        policy = chapter.policy
+    except MembershipPolicy.DoesNotExist:
+        return baseline, None, []
+    own = policy.current_version
+    if own is not None and own.number == 1:
+        return baseline, own, [own]
+    return baseline, own, list(PolicyVersion.objects.filter(policy_id=policy.pk)
+                               .order_by("-number")[:HISTORY])
 
 
 def answer_texts() -> tuple[dict[str, str], dict[str, str]]:
