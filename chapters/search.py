@@ -7,12 +7,23 @@ import math
 from dataclasses import dataclass, field
 
 from django.db import connection
+from django.db.models import Case, F, FloatField, IntegerField, Q, Value, When, Window
+from django.db.models.functions import ASin, Cos, Least, Power, Radians, RowNumber, Sin, Sqrt
 
 from core import pagecache
 
 from .enums import ChapterKind, ChapterStatus
-from .geo import MAX_CANDIDATES, MAX_SUGGESTIONS, MIN_RATIO, distance_km, fold, hydrate
-from .geo import nearest, resolve, suggest_places
+from .geo import (
+    EARTH_RADIUS_KM,
+    MAX_CANDIDATES,
+    MAX_SUGGESTIONS,
+    MIN_RATIO,
+    box_around,
+    distance_km,
+    fold,
+    resolve,
+    suggest_places,
+)
 from .models import Chapter, PartnerOrganization, PeerChapter, Place
 
 NEAR_KM = 100  # "no chapter within 100 km" below this, the page says so plainly
@@ -176,6 +187,63 @@ def _partners() -> list[PartnerOrganization]:
                               lambda: list(PartnerOrganization.objects.all()))
 
 
+def _distance(latitude: float, longitude: float):
+    """`geo.distance_km` from a point to a chapter's coordinates as a database expression,
+    its operations in the same order, so the database's distances are Python's."""
+    phi1 = math.radians(latitude)
+    dphi = Radians(F("latitude")) - Value(phi1)
+    dlmb = Radians(F("longitude") - Value(float(longitude)))
+    a = (Power(Sin(dphi / 2), 2)
+         + Value(math.cos(phi1)) * Cos(Radians(F("latitude"))) * Power(Sin(dlmb / 2), 2))
+    return Value(2 * EARTH_RADIUS_KM) * ASin(Least(Value(1.0), Sqrt(a)),
+                                              output_field=FloatField())
+
+
+# Which list of the results a chapter near the point goes to, and how many each shows.
+LOCAL, REVIVE, GRADUATED = 0, 1, 2
+SHOWN = {LOCAL: MAX_LOCAL, REVIVE: 3, GRADUATED: 3}
+
+
+def local_shown(latitude: float, longitude: float, filters: Filters, *, named: set[int]):
+    """The local chapters within SEARCH_KM under the filters (at most MAX_LOCAL), the dormant
+    ones to revive and the graduated ones within NEAR_KM (3 each, graduated ones already
+    shown by name left out), each nearest first with its distance: one query, the database
+    bounding, ordering and counting by distance (a big city has hundreds within reach)."""
+    in_reach = (filtered(filters, statuses=False)
+                .filter(box_around(latitude, longitude, SEARCH_KM), kind=ChapterKind.LOCAL)
+                .annotate(km=_distance(latitude, longitude)).filter(km__lte=SEARCH_KM))
+    shown_as = Case(
+        When(status__in=filters.statuses, then=Value(LOCAL)),
+        When(status=ChapterStatus.DORMANT, km__lte=NEAR_KM, then=Value(REVIVE)),
+        When(Q(status=ChapterStatus.GRADUATED, km__lte=NEAR_KM) & ~Q(pk__in=named),
+             then=Value(GRADUATED)),
+        default=None, output_field=IntegerField())
+    rows = in_reach.annotate(shown_as=shown_as).filter(shown_as__isnull=False)
+    if not filters.language:
+        rows = rows.annotate(rank=Window(RowNumber(), partition_by=F("shown_as"),
+                                         order_by=[F("km").asc(), F("pk").asc()]))
+        rows = rows.filter(rank__lte=MAX_LOCAL)
+    # With a language asked for, every chapter in reach is read: languages are a JSON
+    # list, filtered here to keep SQLite and PostgreSQL alike.
+    lists: dict[int, list[tuple[Chapter, float]]] = {LOCAL: [], REVIVE: [], GRADUATED: []}
+    for chapter in rows.order_by("km", "pk"):
+        shown = lists[chapter.shown_as]
+        if len(shown) < SHOWN[chapter.shown_as] and _language_ok(chapter, filters):
+            shown.append((chapter, chapter.km))
+    return lists[LOCAL], lists[REVIVE], lists[GRADUATED]
+
+
+def _online_and_global(filters: Filters) -> list[Chapter]:
+    """The first MAX_ONLINE online chapters under the status filter in name order, and the
+    Global chapter wherever it sorts (the fallback when none speaks the language asked
+    for), in name order: one query whether the fallback is needed or not."""
+    global_first = Case(When(slug="global", then=Value(0)), default=Value(1))
+    return list(Chapter.objects.listed()
+                .filter(kind=ChapterKind.ONLINE, status__in=filters.statuses)
+                .annotate(place_in=Window(RowNumber(), order_by=[global_first, F("name")]))
+                .filter(place_in__lte=MAX_ONLINE + 1).order_by("name"))
+
+
 def search(query: str, latitude: float | None, longitude: float | None,
            filters: Filters) -> Results:
     """Chapters for a typed place or chapter name, or a point, under the filters."""
@@ -218,37 +286,17 @@ def search(query: str, latitude: float | None, longitude: float | None,
     if latitude is not None and longitude is not None:
         results.point = (round(latitude, 2), round(longitude, 2))
     if latitude is not None and longitude is not None and filters.kind != ChapterKind.ONLINE:
-        # Coordinates first; only the chapters shown are loaded.
-        def language_ok(_status: str, languages: list[str]) -> bool:
-            return not filters.language or filters.language in languages
-
-        near = nearest(latitude, longitude, SEARCH_KM,
-                       chapters=filtered(filters, statuses=False), keep=language_ok)
-        local = [row for row in near if row[2] in filters.statuses][:MAX_LOCAL]
-        revive = [row for row in near if row[2] == ChapterStatus.DORMANT and row[0] <= NEAR_KM
-                  and row[2] not in filters.statuses][:3]
-        named = {c.pk for c in results.name_matches}
-        graduated = [row for row in near if row[2] == ChapterStatus.GRADUATED
-                     and row[0] <= NEAR_KM and row[2] not in filters.statuses
-                     and row[1] not in named][:3]
-        shown = hydrate(sorted(local + revive + graduated))
-        results.local = [(c, km) for c, km in shown if c.status in filters.statuses]
-        results.revive = [(c, km) for c, km in shown if c.status == ChapterStatus.DORMANT
-                          and c.status not in filters.statuses]
-        results.graduated = [(c, km) for c, km in shown
-                             if c.status == ChapterStatus.GRADUATED
-                             and c.status not in filters.statuses]
+        results.local, results.revive, results.graduated = local_shown(
+            latitude, longitude, filters, named={c.pk for c in results.name_matches})
         if filters.with_peers:
             results.peers = peers_near(latitude, longitude, SEARCH_KM, filters)
         results.nothing_near = not any(km <= NEAR_KM for _, km in results.local + results.peers)
     only_a_peer = filters.network not in ("", OURS)
     if (filters.kind != ChapterKind.LOCAL or results.nothing_near) and not only_a_peer:
-        online = Chapter.objects.listed().filter(kind=ChapterKind.ONLINE,
-                                                 status__in=filters.statuses)
-        results.online = [c for c in online.order_by("name")[:MAX_ONLINE]
-                          if _language_ok(c, filters)]
+        online = _online_and_global(filters)
+        results.online = [c for c in online[:MAX_ONLINE] if _language_ok(c, filters)]
         if not results.online and results.nothing_near:
-            results.online = list(online.filter(slug="global")[:1])
+            results.online = [c for c in online if c.slug == "global"][:1]
     results.global_chapter = next((c for c in results.online if c.slug == "global"),
                                   results.online[0] if results.online else None)
     country = results.place.country_code if results.place else (
