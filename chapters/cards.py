@@ -1,0 +1,54 @@
+"""A result card's labels (distance, status badge, place, what a graduated chapter became),
+worked out in Python: a directory page shows up to 64 cards, and the same logic as template
+tags cost a quarter of a millisecond each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+
+from core.locale import chapter_place, format_distance
+
+from .enums import ChapterKind, ChapterStatus
+
+
+@dataclass(slots=True)
+class Card:
+    """What a chapter's card shows, each text ready for `{{ }}`."""
+
+    url: str
+    name: str
+    distance: str | None  # None: no distance shown
+    badge: str  # the status, "" for an active chapter
+    badge_class: str  # " badge-warn" for a status worse than semi-active
+    place: str  # where it is, or "Online"
+    graduated_into: SafeString | str  # "" unless graduated with a successor named
+
+
+def card(chapter, km: float | None) -> Card:
+    """The labels of `chapter`'s card, `km` away (None or "" for no distance)."""
+    status = chapter.status
+    badge = badge_class = ""
+    if status != ChapterStatus.ACTIVE:
+        badge = str(ChapterStatus(status).label) if status in ChapterStatus.values else status
+        badge_class = "" if status == ChapterStatus.SEMI_ACTIVE else " badge-warn"
+    graduated_into = ""
+    if status == ChapterStatus.GRADUATED and chapter.successor_name:
+        name = escape(chapter.successor_name)
+        if chapter.successor_url:
+            graduated_into = mark_safe(gettext(
+                'Graduated into <a href="%(url)s" rel="noopener nofollow" '
+                'target="_blank">%(name)s</a>') % {"url": escape(chapter.successor_url),
+                                                   "name": name})
+        else:
+            graduated_into = mark_safe(gettext("Graduated into %(name)s") % {"name": name})
+    return Card(
+        url=chapter.get_absolute_url(), name=chapter.name,
+        distance=None if km is None or km == "" else format_distance(km),
+        badge=badge, badge_class=badge_class,
+        place=gettext("Online") if chapter.kind == ChapterKind.ONLINE else chapter_place(chapter),
+        graduated_into=graduated_into,
+    )
