@@ -12,7 +12,7 @@ from django.utils import translation
 
 from chapters.enums import ChapterKind, ChapterStatus
 from chapters.geo import hydrate, nearest
-from chapters.models import Chapter
+from chapters.models import Chapter, PeerChapter, PeerNetwork
 from chapters.search import MAX_LOCAL, NEAR_KM, SEARCH_KM, Filters, filtered, local_shown, search
 from core import pagecache
 
@@ -162,3 +162,38 @@ def test_a_card_reads_as_the_template_wrote_it(demo_chapters, language):
                 context["km"] = km
             new = render_to_string("chapters/includes/results.html#chapter_card", context)
             assert new == OLD_CARD.render(Context(context)), (chapter.slug, km, language)
+
+
+# A peer network's group's card as its include wrote it before its labels moved to Python.
+OLD_PEER_CARD = Template(
+    """{% load i18n i18n_extras %}<li class="card chapter-card peer-card">
+  <a href="{{ group.url }}" rel="noopener nofollow" target="_blank"><strong>{{ group.name }}</strong></a>
+  {% if km is not None %}<span class="distance">{% blocktranslate with km=km|floatformat:"0g" %}{{ km }} km{% endblocktranslate %}</span>{% endif %}
+  <span class="badge badge-network">{{ group.network.name }}</span>
+  {% if group.status != "active" %}<span class="badge{% if group.status != 'semi_active' %} badge-warn{% endif %}">{{ group.get_status_display }}</span>{% endif %}
+  <br><span class="muted">{% if group.kind == "online" %}{% translate "Online" %}{% else %}{{ group|chapter_place }}{% endif %}</span>
+  {% if group.status == "graduated" and group.successor_name %}<br>{% blocktranslate with name=group.successor_name %}Became {{ name }}{% endblocktranslate %}{% if group.successor_url %} · <a href="{{ group.successor_url }}" rel="noopener nofollow" target="_blank">{% translate "their website" %}</a>{% endif %}{% endif %}
+  {% if group.who_may_join %}<details class="peer-rules"><summary>{% translate "Who may join" %}</summary><ul>{% for line in group.who_may_join %}<li>{{ line }}</li>{% endfor %}</ul></details>{% endif %}
+  <br><span class="muted">{% blocktranslate with network=group.network.name %}A group of {{ network }}: its page, rules and sign-ups are on that network's site.{% endblocktranslate %}</span>
+</li>
+""")  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["en", "de", "fr", "es", "it"])
+def test_a_peers_card_reads_as_the_template_wrote_it(db, language):
+    network = PeerNetwork(name='IWW & "TWOC" <x>', slug="iww", base_url="https://iww.example")
+    groups = []
+    for (status, kind), rules, successor in itertools.product(
+            itertools.product(ChapterStatus.values, ChapterKind.values),
+            [[], ["Tech workers", "No <bosses> & managers"]],
+            [("", ""), ("Union & Co", ""), ("Union & Co", "https://u.example/?a=1&b=2")]):
+        groups.append(PeerChapter(
+            network=network, name="Group <&>", kind=kind, status=status, city="Köln",
+            region="NRW", country="DE", url="https://iww.example/g?1&2", who_may_join=rules,
+            successor_name=successor[0], successor_url=successor[1]))
+    with translation.override(language):
+        for group, km in itertools.product(groups, [None, 0.0, 3.14159, 12.5, 1234.5]):
+            context = {"group": group, "km": km}
+            new = render_to_string("chapters/includes/results.html#peer_card", context)
+            assert new == OLD_PEER_CARD.render(Context(context)), (group.status, km, language)
+            assert render_to_string("chapters/includes/peer_card.html", context) == new
