@@ -20,7 +20,6 @@ from .geo import (
     MAX_SUGGESTIONS,
     MIN_RATIO,
     box_around,
-    distance_km,
     fold,
     resolve,
     suggest_places,
@@ -160,20 +159,15 @@ def filtered_peers(filters: Filters, *, statuses: bool = True):
 def peers_near(latitude: float, longitude: float, radius_km: float,
                filters: Filters) -> list[tuple[PeerChapter, float]]:
     """Peers' local groups within `radius_km`, nearest first, at most MAX_LOCAL."""
-    lat_span = radius_km / 111.0
-    lon_span = radius_km / max(1.0, 111.0 * math.cos(math.radians(latitude)))
-    box = filtered_peers(filters).filter(
-        kind=ChapterKind.LOCAL, latitude__gte=latitude - lat_span,
-        latitude__lte=latitude + lat_span)
-    if -180 < longitude - lon_span and longitude + lon_span < 180:
-        box = box.filter(longitude__gte=longitude - lon_span, longitude__lte=longitude + lon_span)
-    # One query: a box holds few groups, so they are read whole and sorted here.
-    near = []
-    for group in box:
-        km = distance_km(latitude, longitude, group.latitude, group.longitude)
-        if km <= radius_km and (not filters.language or filters.language in group.languages):
-            near.append((km, group.pk, group))
-    return [(group, km) for km, _pk, group in sorted(near)[:MAX_LOCAL]]
+    # Ordered and bounded by the database: at full size a box holds a few hundred groups.
+    near = (filtered_peers(filters)
+            .filter(box_around(latitude, longitude, radius_km), kind=ChapterKind.LOCAL)
+            .annotate(km=_distance(latitude, longitude, PeerChapter))
+            .filter(km__lte=radius_km).order_by("km", "pk"))
+    if not filters.language:
+        near = near[:MAX_LOCAL]
+    return [(group, group.km) for group in near
+            if not filters.language or filters.language in group.languages][:MAX_LOCAL]
 
 
 def _language_ok(chapter: Chapter, filters: Filters) -> bool:
@@ -188,11 +182,11 @@ def _partners() -> list[PartnerOrganization]:
                               lambda: list(PartnerOrganization.objects.all()))
 
 
-def _distance(latitude: float, longitude: float) -> RawSQL:
-    """`geo.distance_km` from a point to a chapter's coordinates as SQL, its operations in
+def _distance(latitude: float, longitude: float, model=Chapter) -> RawSQL:
+    """`geo.distance_km` from a point to a chapter's (or peer's group's) coordinates as SQL, its operations in
     the same order, so the database's distances are Python's. Raw SQL: the same formula as
     expressions cost more to build and compile than the query takes to run."""
-    table = connection.ops.quote_name(Chapter._meta.db_table)
+    table = connection.ops.quote_name(model._meta.db_table)
     lat, lon = f"{table}.{connection.ops.quote_name('latitude')}", \
         f"{table}.{connection.ops.quote_name('longitude')}"
     least = "LEAST" if connection.vendor == "postgresql" else "MIN"

@@ -197,3 +197,27 @@ def test_a_peers_card_reads_as_the_template_wrote_it(db, language):
             new = render_to_string("chapters/includes/results.html#peer_card", context)
             assert new == OLD_PEER_CARD.render(Context(context)), (group.status, km, language)
             assert render_to_string("chapters/includes/peer_card.html", context) == new
+
+
+@pytest.mark.parametrize("language", ["", "de"])
+def test_peers_near_are_the_ones_the_python_sort_found(db, language):
+    from chapters.geo import distance_km
+    from chapters.search import peers_near
+
+    network = PeerNetwork.objects.create(name="IWW", slug="iww", base_url="https://iww.example")
+    for i in range(60):  # more than MAX_LOCAL within reach, some beyond it, some online
+        PeerChapter.objects.create(
+            network=network, remote_id=str(i), name=f"G{i}", status=ChapterStatus.ACTIVE,
+            kind=ChapterKind.ONLINE if i % 7 == 0 else ChapterKind.LOCAL,
+            latitude=52.5 + (i % 10) * 0.4, longitude=13.4 - (i // 10) * 0.5,
+            languages=[["de"], ["en"]][i % 2], url=f"https://iww.example/{i}",
+            updated_at="2026-01-01T00:00:00Z")
+    filters = Filters(statuses=DEFAULT, language=language)
+    expected = sorted(
+        (distance_km(52.52, 13.40, g.latitude, g.longitude), g.pk, g)
+        for g in PeerChapter.objects.filter(kind=ChapterKind.LOCAL)
+        if distance_km(52.52, 13.40, g.latitude, g.longitude) <= SEARCH_KM
+        and (not language or language in g.languages))[:MAX_LOCAL]
+    got = peers_near(52.52, 13.40, SEARCH_KM, filters)
+    assert [(g.pk, km) for g, km in got] == [(g.pk, km) for km, _pk, g in expected]
+    assert len(got) == MAX_LOCAL
