@@ -77,8 +77,9 @@ def peer_card(group, km: float | None) -> PeerCard:
     if status == ChapterStatus.GRADUATED and group.successor_name:
         became = gettext("Became %(name)s") % {"name": escape(group.successor_name)}
         if group.successor_url:
+            website = escape(gettext("their website"))  # not in the f-string: xgettext
             became += (f' · <a href="{escape(group.successor_url)}" rel="noopener nofollow" '
-                       f'target="_blank">{escape(gettext("their website"))}</a>')
+                       f'target="_blank">{website}</a>')
         became = mark_safe(became)
     return PeerCard(
         url=group.url, name=group.name,
