@@ -68,15 +68,26 @@ class ChapterQuerySet(models.QuerySet):
                              description_asked=models.Value(language))
 
 
-_SLUG = re.compile(r"[-a-zA-Z0-9_]+")  # the <slug:> path converter's, as SlugField validates
-_PLACEHOLDER = "slug-placeholder-0"
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")  # the <slug:> path converter's, as SlugField validates
+SLUG_PLACEHOLDER = "slug-placeholder-0"
 
 
 @lru_cache(maxsize=32)
 def _detail_url(_prefix: str, _urlconf, _language: str | None) -> str:
     """A chapter page's URL with a placeholder for the slug, under this script prefix,
     URLconf and language (the language too, should the URLs ever carry it)."""
-    return reverse("chapters:detail", args=[_PLACEHOLDER])
+    return reverse("chapters:detail", args=[SLUG_PLACEHOLDER])
+
+
+def chapter_url(slug: str) -> str:
+    """The page of the chapter with this slug (what `Chapter.get_absolute_url` gives), for
+    rows read without their model instance."""
+    if SLUG.fullmatch(slug):
+        # Reversed once per URL prefix: a slug's characters need no quoting, and a
+        # directory page asks up to 60 cards for their link, the API 100.
+        url = _detail_url(get_script_prefix(), get_urlconf(), get_language())
+        return url.replace(SLUG_PLACEHOLDER, slug)
+    return reverse("chapters:detail", args=[slug])
 
 
 class Chapter(models.Model):
@@ -154,12 +165,7 @@ class Chapter(models.Model):
     is_peer = False
 
     def get_absolute_url(self) -> str:
-        if _SLUG.fullmatch(self.slug):
-            # Reversed once per URL prefix: a slug's characters need no quoting, and a
-            # directory page asks up to 60 cards for their link.
-            url = _detail_url(get_script_prefix(), get_urlconf(), get_language())
-            return url.replace(_PLACEHOLDER, self.slug)
-        return reverse("chapters:detail", args=[self.slug])
+        return chapter_url(self.slug)
 
     @property
     def is_online(self) -> bool:

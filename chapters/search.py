@@ -6,13 +6,24 @@ import difflib
 import math
 from dataclasses import dataclass, field
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
+from django.db.models import FloatField, Q
+from django.db.models.expressions import RawSQL
 
 from core import pagecache
 
 from .enums import ChapterKind, ChapterStatus
-from .geo import MAX_CANDIDATES, MAX_SUGGESTIONS, MIN_RATIO, distance_km, fold, hydrate
-from .geo import nearest, resolve, suggest_places
+from .geo import (
+    EARTH_RADIUS_KM,
+    MAX_CANDIDATES,
+    MAX_SUGGESTIONS,
+    MIN_RATIO,
+    box_around,
+    fold,
+    resolve,
+    suggest_places,
+)
 from .models import Chapter, PartnerOrganization, PeerChapter, Place
 
 NEAR_KM = 100  # "no chapter within 100 km" below this, the page says so plainly
@@ -148,20 +159,15 @@ def filtered_peers(filters: Filters, *, statuses: bool = True):
 def peers_near(latitude: float, longitude: float, radius_km: float,
                filters: Filters) -> list[tuple[PeerChapter, float]]:
     """Peers' local groups within `radius_km`, nearest first, at most MAX_LOCAL."""
-    lat_span = radius_km / 111.0
-    lon_span = radius_km / max(1.0, 111.0 * math.cos(math.radians(latitude)))
-    box = filtered_peers(filters).filter(
-        kind=ChapterKind.LOCAL, latitude__gte=latitude - lat_span,
-        latitude__lte=latitude + lat_span)
-    if -180 < longitude - lon_span and longitude + lon_span < 180:
-        box = box.filter(longitude__gte=longitude - lon_span, longitude__lte=longitude + lon_span)
-    # One query: a box holds few groups, so they are read whole and sorted here.
-    near = []
-    for group in box:
-        km = distance_km(latitude, longitude, group.latitude, group.longitude)
-        if km <= radius_km and (not filters.language or filters.language in group.languages):
-            near.append((km, group.pk, group))
-    return [(group, km) for km, _pk, group in sorted(near)[:MAX_LOCAL]]
+    # Ordered and bounded by the database: at full size a box holds a few hundred groups.
+    near = (filtered_peers(filters)
+            .filter(box_around(latitude, longitude, radius_km), kind=ChapterKind.LOCAL)
+            .annotate(km=_distance(latitude, longitude, PeerChapter))
+            .filter(km__lte=radius_km).order_by("km", "pk"))
+    if not filters.language:
+        near = near[:MAX_LOCAL]
+    return [(group, group.km) for group in near
+            if not filters.language or filters.language in group.languages][:MAX_LOCAL]
 
 
 def _language_ok(chapter: Chapter, filters: Filters) -> bool:
@@ -174,6 +180,80 @@ def _partners() -> list[PartnerOrganization]:
     data version, which a partner's change raises."""
     return pagecache.remember("partners", [pagecache.CHAPTERS],
                               lambda: list(PartnerOrganization.objects.all()))
+
+
+def _distance(latitude: float, longitude: float, model=Chapter) -> RawSQL:
+    """`geo.distance_km` from a point to a chapter's (or peer's group's) coordinates as SQL, its operations in
+    the same order, so the database's distances are Python's. Raw SQL: the same formula as
+    expressions cost more to build and compile than the query takes to run."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    lat, lon = f"{table}.{connection.ops.quote_name('latitude')}", \
+        f"{table}.{connection.ops.quote_name('longitude')}"
+    least = "LEAST" if connection.vendor == "postgresql" else "MIN"
+    phi1 = math.radians(latitude)
+    return RawSQL(
+        f"(%s * ASIN({least}(1.0, SQRT(POWER(SIN((RADIANS({lat}) - %s) / 2), 2)"
+        f" + (%s * COS(RADIANS({lat}))) * POWER(SIN(RADIANS({lon} - %s) / 2), 2)))))",
+        [2 * EARTH_RADIUS_KM, phi1, math.cos(phi1), float(longitude)],
+        output_field=FloatField())
+
+
+# Which list of the results a chapter near the point goes to, and how many each shows.
+LOCAL, REVIVE, GRADUATED = 0, 1, 2
+SHOWN = {LOCAL: MAX_LOCAL, REVIVE: 3, GRADUATED: 3}
+
+
+def local_shown(latitude: float, longitude: float, filters: Filters, *, named: set[int]):
+    """The local chapters within SEARCH_KM under the filters (at most MAX_LOCAL), the dormant
+    ones to revive and the graduated ones within NEAR_KM (3 each, graduated ones already
+    shown by name left out), each nearest first with its distance: one query, the database
+    bounding, ordering and counting by distance (a big city has hundreds within reach)."""
+    in_box = (filtered(filters, statuses=False)
+              .filter(box_around(latitude, longitude, SEARCH_KM), kind=ChapterKind.LOCAL)
+              .annotate(km=_distance(latitude, longitude)).order_by())
+    try:
+        inner, inner_params = in_box.query.sql_with_params()
+    except EmptyResultSet:  # only a peer network's groups are asked for
+        return [], [], []
+    # The lists and their counts are SQL around the filtered query: the same as ORM
+    # expressions cost several times the query's own time to compile.
+    quote = connection.ops.quote_name
+    status, km, pk = quote("status"), quote("km"), quote("id")
+    cases, params = [], []
+    if filters.statuses:
+        cases.append(f"WHEN {status} IN ({', '.join(['%s'] * len(filters.statuses))}) "
+                     f"THEN {LOCAL}")
+        params += filters.statuses
+    cases.append(f"WHEN {status} = %s AND {km} <= %s THEN {REVIVE}")
+    params += [ChapterStatus.DORMANT, NEAR_KM]
+    not_named = f" AND {pk} NOT IN ({', '.join(['%s'] * len(named))})" if named else ""
+    cases.append(f"WHEN {status} = %s AND {km} <= %s{not_named} THEN {GRADUATED}")
+    params += [ChapterStatus.GRADUATED, NEAR_KM, *named]
+    # With a language asked for, every chapter in reach is read: languages are a JSON
+    # list, filtered here to keep SQLite and PostgreSQL alike.
+    cap = MAX_LOCAL if not filters.language else 1_000_000
+    rows = Chapter.objects.raw(
+        f"SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY shown_as ORDER BY {km}, "
+        f"{pk}) AS place_in FROM (SELECT *, CASE {' '.join(cases)} END AS shown_as "
+        f"FROM ({inner}) AS in_box WHERE {km} <= %s) AS in_reach WHERE shown_as IS NOT NULL) "
+        f"AS ranked WHERE place_in <= %s ORDER BY {km}, {pk}",
+        [*params, *inner_params, SEARCH_KM, cap])
+    lists: dict[int, list[tuple[Chapter, float]]] = {LOCAL: [], REVIVE: [], GRADUATED: []}
+    for chapter in rows:
+        shown = lists[chapter.shown_as]
+        if len(shown) < SHOWN[chapter.shown_as] and _language_ok(chapter, filters):
+            shown.append((chapter, chapter.km))
+    return lists[LOCAL], lists[REVIVE], lists[GRADUATED]
+
+
+def _online_and_global(filters: Filters) -> list[Chapter]:
+    """The first MAX_ONLINE online chapters under the status filter in name order, and the
+    Global chapter wherever it sorts (the fallback when none speaks the language asked
+    for), in name order: one query whether the fallback is needed or not."""
+    online = Chapter.objects.listed().filter(kind=ChapterKind.ONLINE,
+                                             status__in=filters.statuses)
+    first = online.order_by("name").values("pk")[:MAX_ONLINE]
+    return list(online.filter(Q(pk__in=first) | Q(slug="global")).order_by("name"))
 
 
 def search(query: str, latitude: float | None, longitude: float | None,
@@ -218,37 +298,17 @@ def search(query: str, latitude: float | None, longitude: float | None,
     if latitude is not None and longitude is not None:
         results.point = (round(latitude, 2), round(longitude, 2))
     if latitude is not None and longitude is not None and filters.kind != ChapterKind.ONLINE:
-        # Coordinates first; only the chapters shown are loaded.
-        def language_ok(_status: str, languages: list[str]) -> bool:
-            return not filters.language or filters.language in languages
-
-        near = nearest(latitude, longitude, SEARCH_KM,
-                       chapters=filtered(filters, statuses=False), keep=language_ok)
-        local = [row for row in near if row[2] in filters.statuses][:MAX_LOCAL]
-        revive = [row for row in near if row[2] == ChapterStatus.DORMANT and row[0] <= NEAR_KM
-                  and row[2] not in filters.statuses][:3]
-        named = {c.pk for c in results.name_matches}
-        graduated = [row for row in near if row[2] == ChapterStatus.GRADUATED
-                     and row[0] <= NEAR_KM and row[2] not in filters.statuses
-                     and row[1] not in named][:3]
-        shown = hydrate(sorted(local + revive + graduated))
-        results.local = [(c, km) for c, km in shown if c.status in filters.statuses]
-        results.revive = [(c, km) for c, km in shown if c.status == ChapterStatus.DORMANT
-                          and c.status not in filters.statuses]
-        results.graduated = [(c, km) for c, km in shown
-                             if c.status == ChapterStatus.GRADUATED
-                             and c.status not in filters.statuses]
+        results.local, results.revive, results.graduated = local_shown(
+            latitude, longitude, filters, named={c.pk for c in results.name_matches})
         if filters.with_peers:
             results.peers = peers_near(latitude, longitude, SEARCH_KM, filters)
         results.nothing_near = not any(km <= NEAR_KM for _, km in results.local + results.peers)
     only_a_peer = filters.network not in ("", OURS)
     if (filters.kind != ChapterKind.LOCAL or results.nothing_near) and not only_a_peer:
-        online = Chapter.objects.listed().filter(kind=ChapterKind.ONLINE,
-                                                 status__in=filters.statuses)
-        results.online = [c for c in online.order_by("name")[:MAX_ONLINE]
-                          if _language_ok(c, filters)]
+        online = _online_and_global(filters)
+        results.online = [c for c in online[:MAX_ONLINE] if _language_ok(c, filters)]
         if not results.online and results.nothing_near:
-            results.online = list(online.filter(slug="global")[:1])
+            results.online = [c for c in online if c.slug == "global"][:1]
     results.global_chapter = next((c for c in results.online if c.slug == "global"),
                                   results.online[0] if results.online else None)
     country = results.place.country_code if results.place else (

@@ -25,7 +25,7 @@ from . import services
 from .enums import ChapterKind, ChapterStatus
 from .forms import ApiPageForm, ChapterForm, DirectoryForm, NearForm, PartnerForm, StatusForm
 from .geo import nearest_chapters
-from .models import Chapter, PartnerOrganization
+from .models import SLUG, SLUG_PLACEHOLDER, Chapter, PartnerOrganization, chapter_url
 from .permissions import may_change_chapter_status, may_edit_chapter, may_manage_partners
 from .search import OURS, Filters, Results, filtered, filtered_peers, graduated, search
 
@@ -251,10 +251,12 @@ def _api_page(request: HttpRequest, data: dict, page: dict, *, peers_exist: bool
     limit = page["limit"] or API_PAGE_SIZE
     query = request.GET.copy()
     if page["peers_after"] is None:
-        rows = _page_of(filtered(filters).order_by("pk"), page["after"], limit, filters)
-        features = [_feature(request, c) for c in rows[:limit]]
+        rows = _page_of(filtered(filters).order_by("pk").values(*FEATURE_FIELDS),
+                        page["after"], limit, filters)
+        uri = _chapter_uri(request)
+        features = [_feature(uri, c) for c in rows[:limit]]
         if len(rows) > limit:
-            query["after"] = str(rows[limit - 1].pk)
+            query["after"] = str(rows[limit - 1]["pk"])
         elif peers_exist and filters.network != OURS:  # (no query: the form knows)
             # Our chapters are all given: the next pages hold the peers' groups.
             query.pop("after", None)
@@ -289,10 +291,10 @@ def _page_of(rows_in_order, after: int | None, limit: int, filters: Filters) -> 
     rows, batch = [], rows_in_order
     while len(rows) <= limit:
         read = list(batch[:API_MAX_PAGE_SIZE])
-        rows += [row for row in read if filters.language in (row.languages or [])]
+        rows += [row for row in read if filters.language in (_field(row, "languages") or [])]
         if len(read) < API_MAX_PAGE_SIZE:
             break
-        batch = rows_in_order.filter(pk__gt=read[-1].pk)
+        batch = rows_in_order.filter(pk__gt=_field(read[-1], "pk"))
     return rows
 
 
@@ -310,14 +312,43 @@ def _successor(item) -> dict | None:
             "date": graduated_on.isoformat() if graduated_on else None}
 
 
-def _feature(request: HttpRequest, chapter: Chapter) -> dict:
-    return {"type": "Feature", "geometry": _geometry(chapter), "properties": {
-        "name": chapter.name, "slug": chapter.slug,
-        "url": request.build_absolute_uri(chapter.get_absolute_url()),
-        "kind": chapter.kind, "status": chapter.status, "city": chapter.city,
-        "region": chapter.region, "country": chapter.country,
-        "languages": chapter.languages or [],
-        "successor": _successor(chapter),
+# What a chapter's feature shows, read as values: a page holds up to 100 of them.
+FEATURE_FIELDS = ("pk", "name", "slug", "kind", "status", "city", "region", "country",
+                  "languages", "latitude", "longitude", "successor_name", "successor_url",
+                  "graduated_on")
+
+
+def _field(row, name: str):
+    """A row's field, whether read as values (our chapters) or as a model (peers' groups)."""
+    return row[name] if isinstance(row, dict) else getattr(row, name)
+
+
+def _chapter_uri(request: HttpRequest):
+    """A chapter's absolute URL from its slug, as `build_absolute_uri` gives it, built once
+    per page for the slugs that need no quoting (a page holds up to 100)."""
+    absolute = request.build_absolute_uri(chapter_url(SLUG_PLACEHOLDER))
+
+    def uri(slug: str) -> str:
+        if SLUG.fullmatch(slug):
+            return absolute.replace(SLUG_PLACEHOLDER, slug)
+        return request.build_absolute_uri(chapter_url(slug))
+    return uri
+
+
+def _feature(uri, chapter: dict) -> dict:
+    """A chapter's feature from its `FEATURE_FIELDS` values."""
+    graduated_on = chapter["graduated_on"]
+    geometry = (None if chapter["latitude"] is None or chapter["longitude"] is None else
+                {"type": "Point", "coordinates": [chapter["longitude"], chapter["latitude"]]})
+    return {"type": "Feature", "geometry": geometry, "properties": {
+        "name": chapter["name"], "slug": chapter["slug"],
+        "url": uri(chapter["slug"]),
+        "kind": chapter["kind"], "status": chapter["status"], "city": chapter["city"],
+        "region": chapter["region"], "country": chapter["country"],
+        "languages": chapter["languages"] or [],
+        "successor": None if not chapter["successor_name"] else {
+            "name": chapter["successor_name"], "url": chapter["successor_url"],
+            "date": graduated_on.isoformat() if graduated_on else None},
         "network": None,
     }}
 

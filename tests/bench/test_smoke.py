@@ -182,3 +182,14 @@ def test_wrk_counts_a_redirect_as_failed(tmp_path: Path):
                            "1s").ok == 0
     finally:
         server.shutdown()
+
+
+
+# Pinned where issue 21 brought them down: a search makes the same queries whether chapters
+# are near or not (chapters/search.py: local_shown), the API's page one query.
+PINNED = {"search: 2,000 cities x 5 languages": 9, "API: 2,000 cities": 5}
+
+
+@pytest.mark.parametrize("name", sorted(PINNED))
+def test_search_and_api_crowds_make_their_pinned_queries_at_both_sizes(measured, name):
+    assert [m[name]["queries"] for m in measured] == [PINNED[name]] * 2
