@@ -1,7 +1,6 @@
 """A result card's labels (distance, status badge, place, what a graduated chapter became),
-for our chapters and for peer networks' groups,
-worked out in Python: a directory page shows up to 64 cards, and the same logic as template
-tags cost a quarter of a millisecond each."""
+for our chapters and for peer networks' groups, worked out in Python: a directory page shows
+up to 64 cards, and the same logic as template tags cost a quarter of a millisecond each."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The directory's search: what a person typed (or their location) to chapters, in fixed queries."""
+"""The directory's search: what a person typed (or their location) to chapters, in a fixed
+number of queries."""
 
 from __future__ import annotations
 
@@ -183,9 +184,9 @@ def _partners() -> list[PartnerOrganization]:
 
 
 def _distance(latitude: float, longitude: float, model=Chapter) -> RawSQL:
-    """`geo.distance_km` from a point to a chapter's (or peer's group's) coordinates as SQL, its operations in
-    the same order, so the database's distances are Python's. Raw SQL: the same formula as
-    expressions cost more to build and compile than the query takes to run."""
+    """`geo.distance_km` from a point to a chapter's (or a peer's group's) coordinates as SQL,
+    its operations in the same order, so the database's distances are Python's. Raw SQL: the
+    same formula as expressions cost more to build and compile than the query takes to run."""
     table = connection.ops.quote_name(model._meta.db_table)
     lat, lon = f"{table}.{connection.ops.quote_name('latitude')}", \
         f"{table}.{connection.ops.quote_name('longitude')}"

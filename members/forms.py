@@ -70,9 +70,9 @@ def _lines_to_questions(text: str) -> list[dict]:
     questions = []
     for line in text.splitlines():
         line = line.strip()
-        text = line.lstrip("* ").strip()
-        if text:
-            questions.append({"text": text, "required": line.startswith("*")})
+        question = line.lstrip("* ").strip()
+        if question:
+            questions.append({"text": question, "required": line.startswith("*")})
     return questions
 
 

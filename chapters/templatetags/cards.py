@@ -1,5 +1,5 @@
-"""`{% card_of chapter km as card %}` and `{% peer_card_of group km as card %}`: a result card's labels, worked out in Python
-(chapters/cards.py)."""
+"""`{% card_of chapter km as card %}` and `{% peer_card_of group km as card %}`: a result
+card's labels, worked out in Python (chapters/cards.py)."""
 
 from django import template
 
