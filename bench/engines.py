@@ -11,8 +11,9 @@ for the same chapters in three ways, checks that the three give the same HTML, a
 CPU per list and per card in English and German:
 
 - Django's template engine: the card as the project writes it, a `{% partialdef %}` used in
-  a loop, with the same filters and tag;
-- Jinja2 (the `jinja2.ext.i18n` extension on Django's own gettext): the same card;
+  a loop, its labels from `chapters.cards.card` (`{% card_of %}`) and the same revive tag;
+- Jinja2 (the `jinja2.ext.i18n` extension on Django's own gettext): the same card, the same
+  labels;
 - plain Python: `format_html` per card, the floor any engine is measured against.
 
 Jinja2 is not a dependency of the project: `uv run --with jinja2` brings it for this run only.
@@ -31,69 +32,55 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 # The card, as results.html's partial writes it (kept in step with it by hand: the script
-# fails when the three renderings differ, not when the project's card changes).
-DJANGO_CARD = """{% load i18n i18n_extras network %}{% partialdef chapter_card %}
+# fails when the three renderings differ, not when the project's card changes). Its labels
+# are worked out in Python (chapters/cards.py) for all three; what differs is the markup.
+DJANGO_CARD = """{% load cards network %}{% partialdef chapter_card %}{% card_of chapter km as card %}
 <li class="card chapter-card">
-  <a href="{{ chapter.get_absolute_url }}"{% if target == "_blank" %} target="_blank" rel="noopener"{% endif %}><strong>{{ chapter.name }}</strong></a>
-  {% if km is not None %}<span class="distance">{{ km|distance }}</span>{% endif %}
-  {% if chapter.status != "active" %}<span class="badge{% if chapter.status != 'semi_active' %} badge-warn{% endif %}">{{ chapter.get_status_display }}</span>{% endif %}
-  <br><span class="muted">{% if chapter.kind == "online" %}{% translate "Online" %}{% else %}{{ chapter|chapter_place }}{% endif %}</span>
-  {% if chapter.status == "graduated" and chapter.successor_name %}<br>{% if chapter.successor_url %}{% blocktranslate with name=chapter.successor_name url=chapter.successor_url %}Graduated into <a href="{{ url }}" rel="noopener nofollow" target="_blank">{{ name }}</a>{% endblocktranslate %}{% else %}{% blocktranslate with name=chapter.successor_name %}Graduated into {{ name }}{% endblocktranslate %}{% endif %}{% endif %}
+  <a href="{{ card.url }}"{% if target == "_blank" %} target="_blank" rel="noopener"{% endif %}><strong>{{ card.name }}</strong></a>
+  {% if card.distance is not None %}<span class="distance">{{ card.distance }}</span>{% endif %}
+  {% if card.badge %}<span class="badge{{ card.badge_class }}">{{ card.badge }}</span>{% endif %}
+  <br><span class="muted">{{ card.place }}</span>
+  {% if card.graduated_into %}<br>{{ card.graduated_into }}{% endif %}
   {% revive_offer chapter compact=True %}
 </li>
-{% endpartialdef %}<ul class="card-list">{% for chapter, km in rows %}{% partial chapter_card %}{% endfor %}</ul>"""
+{% endpartialdef %}<ul class="card-list">{% for chapter, km in rows %}{% partial chapter_card %}{% endfor %}</ul>"""  # noqa: E501
 
-JINJA_CARD = """<ul class="card-list">{% for chapter, km in rows %}
+JINJA_CARD = """<ul class="card-list">{% for chapter, km in rows %}{% set card = card_of(chapter, km) %}
 <li class="card chapter-card">
-  <a href="{{ chapter.get_absolute_url() }}"{% if target == "_blank" %} target="_blank" rel="noopener"{% endif %}><strong>{{ chapter.name }}</strong></a>
-  {% if km is not none %}<span class="distance">{{ km|distance }}</span>{% endif %}
-  {% if chapter.status != "active" %}<span class="badge{% if chapter.status != 'semi_active' %} badge-warn{% endif %}">{{ chapter.get_status_display() }}</span>{% endif %}
-  <br><span class="muted">{% if chapter.kind == "online" %}{{ _("Online") }}{% else %}{{ chapter|chapter_place }}{% endif %}</span>
-  {% if chapter.status == "graduated" and chapter.successor_name %}<br>{% if chapter.successor_url %}{{ _('Graduated into <a href="%(url)s" rel="noopener nofollow" target="_blank">%(name)s</a>', name=chapter.successor_name, url=chapter.successor_url) }}{% else %}{{ _("Graduated into %(name)s", name=chapter.successor_name) }}{% endif %}{% endif %}
+  <a href="{{ card.url }}"{% if target == "_blank" %} target="_blank" rel="noopener"{% endif %}><strong>{{ card.name }}</strong></a>
+  {% if card.distance is not none %}<span class="distance">{{ card.distance }}</span>{% endif %}
+  {% if card.badge %}<span class="badge{{ card.badge_class }}">{{ card.badge }}</span>{% endif %}
+  <br><span class="muted">{{ card.place }}</span>
+  {% if card.graduated_into %}<br>{{ card.graduated_into }}{% endif %}
   {{ revive_offer(chapter, compact=True) }}
 </li>
-{% endfor %}</ul>"""
+{% endfor %}</ul>"""  # noqa: E501
 
 
 def python_cards(rows, target) -> str:
     """The same card list built with format_html: no engine at all."""
     from django.utils.html import format_html, format_html_join
     from django.utils.safestring import mark_safe
-    from django.utils.translation import gettext
 
-    from core.locale import chapter_place, format_distance
+    from chapters.cards import card
     from network.templatetags.network import revive_offer
 
     blank = mark_safe(' target="_blank" rel="noopener"') if target == "_blank" else ""
 
-    def card(chapter, km):
-        distance = (format_html('<span class="distance">{}</span>', format_distance(km))
-                    if km is not None else "")
-        badge = ""
-        if chapter.status != "active":
-            warn = " badge-warn" if chapter.status != "semi_active" else ""
-            badge = format_html('<span class="badge{}">{}</span>', warn,
-                                chapter.get_status_display())
-        place = gettext("Online") if chapter.kind == "online" else chapter_place(chapter)
-        graduated = ""
-        if chapter.status == "graduated" and chapter.successor_name:
-            if chapter.successor_url:
-                graduated = format_html(
-                    "<br>{}", mark_safe(gettext(
-                        'Graduated into <a href="%(url)s" rel="noopener nofollow" '
-                        'target="_blank">%(name)s</a>') % {
-                        "url": format_html("{}", chapter.successor_url),
-                        "name": format_html("{}", chapter.successor_name)}))
-            else:
-                graduated = format_html("<br>{}", gettext("Graduated into %(name)s") % {
-                    "name": chapter.successor_name})
-        return (chapter.get_absolute_url(), blank, chapter.name, distance, badge, place,
-                graduated, revive_offer(chapter, compact=True))
+    def fields(chapter, km):
+        c = card(chapter, km)
+        distance = (format_html('<span class="distance">{}</span>', c.distance)
+                    if c.distance is not None else "")
+        badge = (format_html('<span class="badge{}">{}</span>', c.badge_class, c.badge)
+                 if c.badge else "")
+        graduated = format_html("<br>{}", c.graduated_into) if c.graduated_into else ""
+        return (c.url, blank, c.name, distance, badge, c.place, graduated,
+                revive_offer(chapter, compact=True))
 
     items = format_html_join("", (
-        '\n<li class="card chapter-card">\n  <a href="{}"{}><strong>{}</strong></a>\n  {}\n  {}\n'
-        '  <br><span class="muted">{}</span>\n  {}\n  {}\n</li>\n'),
-        (card(chapter, km) for chapter, km in rows))
+        '\n<li class="card chapter-card">\n  <a href="{}"{}><strong>{}</strong></a>\n  {}\n'
+        '  {}\n  <br><span class="muted">{}</span>\n  {}\n  {}\n</li>\n'),
+        (fields(chapter, km) for chapter, km in rows))
     return format_html('<ul class="card-list">{}</ul>', items)
 
 
@@ -121,8 +108,8 @@ def main() -> None:
     from django.utils import translation
     from django.utils.translation import gettext, ngettext
 
+    from chapters.cards import card
     from chapters.models import Chapter
-    from core.locale import chapter_place, format_distance
     from network.templatetags.network import revive_offer
 
     # Chapters as a search shows them: mostly active ones, an eighth online, a quarter of the
@@ -141,8 +128,7 @@ def main() -> None:
     django_template = engines["django"].from_string(DJANGO_CARD)
     env = jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
     env.install_gettext_callables(gettext, ngettext, newstyle=True)
-    env.filters.update(distance=format_distance, chapter_place=chapter_place)
-    env.globals["revive_offer"] = revive_offer
+    env.globals.update(card_of=card, revive_offer=revive_offer)
     jinja_template = env.from_string(JINJA_CARD)
     renderings = {
         "Django templates": lambda: django_template.render(context),
