@@ -23,7 +23,6 @@ Not a test and not a load run.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -31,20 +30,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-# The card, as results.html's partial writes it (kept in step with it by hand: the script
-# fails when the three renderings differ, not when the project's card changes). Its labels
-# are worked out in Python (chapters/cards.py) for all three; what differs is the markup.
-DJANGO_CARD = """{% load cards network %}{% partialdef chapter_card %}{% card_of chapter km as card %}
-<li class="card chapter-card">
-  <a href="{{ card.url }}"{% if target == "_blank" %} target="_blank" rel="noopener"{% endif %}><strong>{{ card.name }}</strong></a>
-  {% if card.distance is not None %}<span class="distance">{{ card.distance }}</span>{% endif %}
-  {% if card.badge %}<span class="badge{{ card.badge_class }}">{{ card.badge }}</span>{% endif %}
-  <br><span class="muted">{{ card.place }}</span>
-  {% if card.graduated_into %}<br>{{ card.graduated_into }}{% endif %}
-  {% revive_offer chapter compact=True %}
-</li>
-{% endpartialdef %}<ul class="card-list">{% for chapter, km in rows %}{% partial chapter_card %}{% endfor %}</ul>"""  # noqa: E501
+# The card as results.html writes it, read from the template itself (its loads, then its
+# `chapter_card` partial), in a loop as the results use it. Its labels are worked out in
+# Python (chapters/cards.py) for all three renderers; what differs is the markup.
+RESULTS = ROOT / "templates" / "chapters" / "includes" / "results.html"
 
+
+def django_card() -> str:
+    source = RESULTS.read_text()
+    loads = source[: source.index("%}") + 2]
+    start = source.index("{% partialdef chapter_card %}")
+    end = source.index("{% endpartialdef %}", start) + len("{% endpartialdef %}")
+    return (loads + source[start:end] + '<ul class="card-list">{% for chapter, km in rows %}'
+            "{% partial chapter_card %}{% endfor %}</ul>")
+
+
+# The same card for Jinja2 (kept in step with the template by hand: the script fails when
+# the renderings differ).
 JINJA_CARD = """<ul class="card-list">{% for chapter, km in rows %}{% set card = card_of(chapter, km) %}
 <li class="card chapter-card">
   <a href="{{ card.url }}"{% if target == "_blank" %} target="_blank" rel="noopener"{% endif %}><strong>{{ card.name }}</strong></a>
@@ -91,15 +93,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=200)
     args = parser.parse_args()
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
-    os.environ.setdefault("SECRET_KEY", "bench-engines-" + "x" * 40)
-    os.environ.setdefault("MFA_ENCRYPTION_KEY", "YmVuY2gtb25seS1tZmEta2V5LW5vdC1mb3ItcHJvZDA=")
-    os.environ.setdefault("DJANGO_DEBUG", "0")
-    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1")
-    os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
-    import django
+    from bench.where import production_settings
 
-    django.setup()
+    production_settings()
     try:
         import jinja2
     except ImportError:
@@ -125,7 +121,7 @@ def main() -> None:
             for index, chapter in enumerate(chapters)]
     context = {"rows": rows, "target": "_self"}
 
-    django_template = engines["django"].from_string(DJANGO_CARD)
+    django_template = engines["django"].from_string(django_card())
     env = jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
     env.install_gettext_callables(gettext, ngettext, newstyle=True)
     env.globals.update(card_of=card, revive_offer=revive_offer)
