@@ -4,23 +4,21 @@ number of queries."""
 from __future__ import annotations
 
 import difflib
-import math
 from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import FloatField, Q
-from django.db.models.expressions import RawSQL
+from django.db.models import Q
 
 from core import pagecache
 
 from .enums import ChapterKind, ChapterStatus
 from .geo import (
-    EARTH_RADIUS_KM,
     MAX_CANDIDATES,
     MAX_SUGGESTIONS,
     MIN_RATIO,
     box_around,
+    distance_sql,
     fold,
     resolve,
     suggest_places,
@@ -163,7 +161,7 @@ def peers_near(latitude: float, longitude: float, radius_km: float,
     # Ordered and bounded by the database: at full size a box holds a few hundred groups.
     near = (filtered_peers(filters)
             .filter(box_around(latitude, longitude, radius_km), kind=ChapterKind.LOCAL)
-            .annotate(km=_distance(latitude, longitude, PeerChapter))
+            .annotate(km=distance_sql(latitude, longitude, PeerChapter))
             .filter(km__lte=radius_km).order_by("km", "pk"))
     if not filters.language:
         near = near[:MAX_LOCAL]
@@ -183,22 +181,6 @@ def _partners() -> list[PartnerOrganization]:
                               lambda: list(PartnerOrganization.objects.all()))
 
 
-def _distance(latitude: float, longitude: float, model=Chapter) -> RawSQL:
-    """`geo.distance_km` from a point to a chapter's (or a peer's group's) coordinates as SQL,
-    its operations in the same order, so the database's distances are Python's. Raw SQL: the
-    same formula as expressions cost more to build and compile than the query takes to run."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    lat, lon = f"{table}.{connection.ops.quote_name('latitude')}", \
-        f"{table}.{connection.ops.quote_name('longitude')}"
-    least = "LEAST" if connection.vendor == "postgresql" else "MIN"
-    phi1 = math.radians(latitude)
-    return RawSQL(
-        f"(%s * ASIN({least}(1.0, SQRT(POWER(SIN((RADIANS({lat}) - %s) / 2), 2)"
-        f" + (%s * COS(RADIANS({lat}))) * POWER(SIN(RADIANS({lon} - %s) / 2), 2)))))",
-        [2 * EARTH_RADIUS_KM, phi1, math.cos(phi1), float(longitude)],
-        output_field=FloatField())
-
-
 # Which list of the results a chapter near the point goes to, and how many each shows.
 LOCAL, REVIVE, GRADUATED = 0, 1, 2
 SHOWN = {LOCAL: MAX_LOCAL, REVIVE: 3, GRADUATED: 3}
@@ -211,7 +193,7 @@ def local_shown(latitude: float, longitude: float, filters: Filters, *, named: s
     bounding, ordering and counting by distance (a big city has hundreds within reach)."""
     in_box = (filtered(filters, statuses=False)
               .filter(box_around(latitude, longitude, SEARCH_KM), kind=ChapterKind.LOCAL)
-              .annotate(km=_distance(latitude, longitude)).order_by())
+              .annotate(km=distance_sql(latitude, longitude)).order_by())
     try:
         inner, inner_params = in_box.query.sql_with_params()
     except EmptyResultSet:  # only a peer network's groups are asked for
