@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from chapters.enums import ChapterKind
 from chapters.forms import QuickSelect, country_choices, language_choices
 from chapters.geo import resolve_place
+from core.forms import Textarea
 from members.models import MembershipPolicy, User
 
 from .models import Application, TrainingResource
@@ -56,7 +57,7 @@ class ApplicationForm(forms.ModelForm):
     )
     invited_emails = forms.CharField(
         label=_("Invite co-applicants (optional)"), required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=Textarea(attrs={"rows": 3}),
         help_text=_("One email address per line. They get an email asking them to sign in "
                     "with that address to see and edit this application."),
     )
@@ -70,9 +71,9 @@ class ApplicationForm(forms.ModelForm):
                   "meeting_frequency", "exclude_hire_fire",
                   "exclude_owners_executives_investors", "allow_supporters",
                   "approval_required"]
-        widgets = {"kind": forms.RadioSelect, "why": forms.Textarea(attrs={"rows": 4}),
-                   "sectors": forms.Textarea(attrs={"rows": 2}),
-                   "description": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"kind": forms.RadioSelect, "why": Textarea(attrs={"rows": 4}),
+                   "sectors": Textarea(attrs={"rows": 2}),
+                   "description": Textarea(attrs={"rows": 4})}
         help_texts = {
             "description": _("For the chapter's public page: who you are, what you do, how "
                              "to take part. You can change it later."),
@@ -179,7 +180,7 @@ class PageDetailsForm(forms.ModelForm):
     class Meta:
         model = Application
         fields = ["description", "contact_email", "meeting_frequency", "languages"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"description": Textarea(attrs={"rows": 4})}
         help_texts = ApplicationForm.Meta.help_texts
 
     def __init__(self, *args, **kwargs):
@@ -189,13 +190,13 @@ class PageDetailsForm(forms.ModelForm):
 
 class NoteForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=5000,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+                           widget=Textarea(attrs={"rows": 3}))
 
 
 class CoachingNoteForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     text = forms.CharField(label=_("Note"), max_length=10000,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+                           widget=Textarea(attrs={"rows": 3}))
 
 
 class AssignCoachForm(forms.Form):

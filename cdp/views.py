@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from chapters.geo import chapters_near
 from core import ratelimit
+from core.forms import MAX_MESSAGE, browser_text, too_long
 from core.pagination import MAX_ID
 from members.models import User
 
@@ -264,9 +265,12 @@ def launch(request: HttpRequest, pk: int) -> HttpResponse:
     application = _load(request, pk)
     if not can.may_review_applications(request.user):
         raise PermissionDenied
+    reason = browser_text(request.POST.get("override_reason", ""))
+    if len(reason) > MAX_MESSAGE:
+        return _refused(request, application, services.TransitionRefused(
+            too_long(MAX_MESSAGE, len(reason))), action="launch")
     try:
-        chapter = services.launch(application, actor=request.user,
-                                  override_reason=request.POST.get("override_reason", "")[:2000])
+        chapter = services.launch(application, actor=request.user, override_reason=reason)
     except services.TransitionRefused as error:
         return _refused(request, application, error, action="launch")
     messages.success(request, _("%(name)s is launched and listed.") % {"name": chapter.name})

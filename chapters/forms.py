@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import Textarea
 from core.locale import language_name, locale_for
 
 from .enums import DEFAULT_LISTED_STATUSES, ChapterKind, ChapterStatus
@@ -157,7 +158,8 @@ class ChapterForm(forms.ModelForm):
         model = Chapter
         fields = ["description", "languages", "meeting_frequency", "founded_on", "email",
                   "website", "signal", "matrix", "mastodon", "discord"]
-        widgets = {"founded_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"founded_on": forms.DateInput(attrs={"type": "date"}),
+                   "description": Textarea}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -177,7 +179,7 @@ class ChapterForm(forms.ModelForm):
             name = f"description_{code}"
             self.fields[name] = forms.CharField(
                 label=_("Description in %(language)s") % {"language": language_name(code)},
-                required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                required=False, widget=Textarea(attrs={"rows": 3}),
                 initial=existing.get(code, ""),
                 help_text=_("Optional. Visitors reading %(language)s see this one.")
                 % {"language": language_name(code)})
@@ -193,7 +195,7 @@ class ChapterForm(forms.ModelForm):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=ChapterStatus.choices)
-    reason = forms.CharField(label=_("Reason"), max_length=300, widget=forms.Textarea)
+    reason = forms.CharField(label=_("Reason"), max_length=300, widget=Textarea)
     successor_name = forms.CharField(label=_("Successor organization"), max_length=200,
                                      required=False)
     successor_url = forms.URLField(label=_("Successor's website"), required=False)

@@ -6,6 +6,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import Textarea
+
 from .enums import MembershipRole, MembershipStatus
 from .models import User
 from .rules import QUESTION_TEXT, Rules, needed_questions
@@ -48,7 +50,7 @@ class JoinForm(forms.Form):
         for index, question in enumerate(rules.questions):
             self.fields[f"question_{index}"] = forms.CharField(
                 label=question.text, required=question.required, max_length=2000,
-                widget=forms.Textarea(attrs={"rows": 3}),
+                widget=Textarea(attrs={"rows": 3}),
                 help_text="" if question.required else _("Optional."),
             )
 
@@ -88,7 +90,7 @@ class PolicyForm(forms.Form):
     approval_required = forms.BooleanField(
         label=_("An organizer approves each request"), required=False)
     questions = forms.CharField(
-        label=_("Your own questions"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Your own questions"), required=False, widget=Textarea(attrs={"rows": 4}),
         help_text=_("One question per line. Start a line with * to make its answer required."))
     note = forms.CharField(
         label=_("Why this change?"), max_length=300,

@@ -31,6 +31,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from chapters.models import Chapter
+from core.forms import MAX_MESSAGE, browser_text, too_long
 from core.pagination import MAX_ID, BoundedPaginator
 
 from . import services
@@ -334,7 +335,10 @@ def decide(request: HttpRequest, slug: str) -> HttpResponse:
     if action not in ("approve", "decline"):
         return HttpResponse(_("Choose approve or decline."), status=400)
     ids = _ids([one]) if one else _ids(request.POST.getlist("ids"))
-    message = request.POST.get("message", "")[:2000]
+    message = browser_text(request.POST.get("message", ""))
+    if len(message) > MAX_MESSAGE:
+        # The textarea's maxlength keeps a browser under it: refused, never cut.
+        return HttpResponse(too_long(MAX_MESSAGE, len(message)), status=400)
     decided = 0
     for membership in Membership.objects.filter(chapter=chapter, pk__in=ids,
                                                 user__isnull=False):

@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from chapters.enums import ChapterStatus
+from core.forms import Textarea
 
 from .models import HelpRequest, InactivityResolution
 from .services import REVIEW_OUTCOMES
@@ -32,22 +33,22 @@ class ReviewInactiveForm(forms.Form):
         choices=[(value, label) for value, label in InactivityResolution.choices
                  if value in REVIEW_OUTCOMES])
     reason = forms.CharField(label=_("Reason"), max_length=300,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+                             widget=Textarea(attrs={"rows": 2}))
 
 
 class ReviveForm(forms.Form):
     """What the group says; everything else comes from the old chapter."""
 
     why = forms.CharField(label=_("Why bring it back now"), max_length=4000,
-                          widget=forms.Textarea(attrs={"rows": 4}))
+                          widget=Textarea(attrs={"rows": 4}))
     core_group_size = forms.IntegerField(label=_("People in the core group"), initial=1,
                                          validators=[MinValueValidator(1),
                                                      MaxValueValidator(1000)])
     sectors = forms.CharField(label=_("Workplaces or sectors involved"), required=False,
-                              max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+                              max_length=2000, widget=Textarea(attrs={"rows": 2}))
     invited_emails = forms.CharField(
         label=_("Invite co-applicants (optional)"), required=False, max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=Textarea(attrs={"rows": 3}),
         help_text=_("One email address per line."))
 
     def clean_invited_emails(self) -> list[str]:
@@ -64,7 +65,7 @@ class HelpRequestForm(forms.ModelForm):
     class Meta:
         model = HelpRequest
         fields = ["kind", "title", "description", "skill", "language", "hours", "deadline"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 4}),
+        widgets = {"description": Textarea(attrs={"rows": 4}),
                    "deadline": forms.DateInput(attrs={"type": "date"})}
         help_texts = {"hours": _("A rough guess is fine.")}
 
@@ -90,14 +91,14 @@ class HelpRequestForm(forms.ModelForm):
 
 class OfferForm(forms.Form):
     message = forms.CharField(
-        label=_("How you can help"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("How you can help"), max_length=2000, widget=Textarea(attrs={"rows": 3}),
         help_text=_("Only this chapter's organizers see your offer. Your email address is "
                     "never shown: you talk in the app."))
 
 
 class MessageForm(forms.Form):
     body = forms.CharField(label=_("Message"), max_length=4000,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+                           widget=Textarea(attrs={"rows": 3}))
 
 
 class RenderedOnceSelect(forms.Select):
@@ -147,7 +148,7 @@ class MaterialForm(forms.Form):
                                      empty_label=None)
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(label=_("Description"), required=False, max_length=4000,
-                                  widget=forms.Textarea(attrs={"rows": 3}))
+                                  widget=Textarea(attrs={"rows": 3}))
     url = forms.URLField(label=_("Link"), required=False, max_length=500,
                          help_text=_("A link (slides, a recording), or upload a file below."))
     file = forms.FileField(label=_("File"), required=False,

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.forms import Textarea
 from core.locale import zone
 
 from .models import OnboardingSession, SessionFormat
@@ -54,6 +55,7 @@ class SessionForm(forms.ModelForm):
             "title", "description", "starts_at", "ends_at", "format", "language", "capacity",
             "facilitators", "venue_address", "call_link", "registration_closes_at",
         ]
+        widgets = {"description": Textarea, "venue_address": Textarea}
         help_texts = {
             "facilitators": _("Names or pseudonyms, as they want to be shown."),
             "venue_address": _("Shown only to people with a confirmed place."),

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import Textarea
 from onboarding.models import OnboardingSession
 
 from .models import Audience, FollowChoice, Message, TextFormat
@@ -44,7 +45,8 @@ class AnnouncementForm(forms.ModelForm):
                              "lines starting with “- ” for a list."),
             "session": _("Only for the audience “people registered for an upcoming session”."),
         }
-        widgets = {"text_format": forms.RadioSelect, "audience": forms.RadioSelect}
+        widgets = {"text_format": forms.RadioSelect, "audience": forms.RadioSelect,
+                   "body": Textarea}
 
     def __init__(self, *args, chapter=None, **kwargs):
         super().__init__(*args, **kwargs)

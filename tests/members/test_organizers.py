@@ -411,3 +411,28 @@ def test_baseline_rules_show_as_fixed_on_the_chapter_policy_form(alice, chapter_
     form = signed_in(alice).get(reverse("members:policy", args=[chapter_a.slug])).context["form"]
     assert form.fields["exclude_owners_executives_investors"].disabled
     assert not form.fields["exclude_hire_fire"].disabled
+
+
+def test_a_decline_message_typed_to_its_limit_with_line_breaks_is_sent_whole(
+        alice, chapter_a, pending):
+    # The textarea's maxlength is 2,000; a browser counts each line break as one and sends
+    # it as CR LF, so 2,000 typed characters arrive as more than 2,000.
+    typed = ("A line of the message.\n" * 87)[:1999] + "!"
+    assert len(typed) == 2000
+    response = signed_in(alice).post(
+        reverse("members:decide", args=[chapter_a.slug]),
+        {"decide": f"decline:{pending.pk}", "message": typed.replace("\n", "\r\n")})
+    assert response.status_code == 302
+    pending.refresh_from_db()
+    assert pending.status == "declined"
+    assert pending.message == typed
+
+
+def test_a_decline_message_over_its_limit_is_refused_not_cut(alice, chapter_a, pending):
+    response = signed_in(alice).post(
+        reverse("members:decide", args=[chapter_a.slug]),
+        {"decide": f"decline:{pending.pk}", "message": "x" * 2001})
+    assert response.status_code == 400
+    assert "2001" in response.content.decode()
+    pending.refresh_from_db()
+    assert pending.status == "pending"
