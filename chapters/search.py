@@ -232,11 +232,18 @@ def local_shown(latitude: float, longitude: float, filters: Filters, *, named: s
 def _online_and_global(filters: Filters) -> list[Chapter]:
     """The first MAX_ONLINE online chapters under the status filter in name order, and the
     Global chapter wherever it sorts (the fallback when none speaks the language asked
-    for), in name order: one query whether the fallback is needed or not."""
-    online = Chapter.objects.listed().filter(kind=ChapterKind.ONLINE,
-                                             status__in=filters.statuses)
-    first = online.order_by("name").values("pk")[:MAX_ONLINE]
-    return list(online.filter(Q(pk__in=first) | Q(slug="global")).order_by("name"))
+    for), in name order: one query whether the fallback is needed or not, and none while the
+    chapters are unchanged."""
+    def read() -> list[Chapter]:
+        online = Chapter.objects.listed().filter(kind=ChapterKind.ONLINE,
+                                                 status__in=filters.statuses)
+        first = online.order_by("name").values("pk")[:MAX_ONLINE]
+        return list(online.filter(Q(pk__in=first) | Q(slug="global")).order_by("name"))
+
+    # The same for every search under these statuses: kept per process under the chapters'
+    # data version (the list is shared: callers filter it into lists of their own).
+    return pagecache.remember(f"online:{','.join(sorted(filters.statuses))}",
+                              [pagecache.CHAPTERS], read)
 
 
 def search(query: str, latitude: float | None, longitude: float | None,

@@ -109,12 +109,15 @@ def remember(name: str, depends_on: Iterable[str], compute: Callable[[], object]
 
 def forget() -> None:
     """Empty the caches of rendered pages, this worker's and the shared one, the versions
-    this worker trusts and `remember()`'s answers (tests, and measuring what a page costs
-    when rendered)."""
+    this worker trusts, `remember()`'s answers and the parts `{% once %}` keeps (tests,
+    and measuring what a page costs when rendered)."""
+    from .templatetags import once
+
     caches["fragments"].clear()
     caches["pages"].clear()
     _recent.clear()
     _memo.clear()
+    once.forget()
 
 
 def bump(*names: str) -> None:

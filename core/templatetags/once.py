@@ -35,6 +35,11 @@ class OnceNode(template.Node):
         return mark_safe(html)
 
 
+def forget() -> None:
+    """Drop every part kept (pagecache.forget: tests, and measuring what a page costs)."""
+    _rendered.clear()
+
+
 @register.tag
 def once(parser, token):
     bits = token.split_contents()
