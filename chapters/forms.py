@@ -8,9 +8,10 @@ from django import forms
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.forms.utils import flatatt
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import Textarea
@@ -48,6 +49,29 @@ def _country_choices(language: str) -> tuple[tuple[str, str], ...]:
     pairs = [(code, name) for code, name in territories.items()
              if len(code) == 2 and code.isalpha() and code not in ("ZZ", "EU", "EZ", "UN")]
     return tuple(sorted(pairs, key=lambda pair: pair[1].casefold()))
+
+
+class KeptChoices(BaseChoiceIterator):
+    """Choices already in Django's normal form, made once per language: a field given a
+    list re-normalizes it, item by item, on every request (250 countries and 27 languages
+    for every search and API request, cached page or not)."""
+
+    def __init__(self, choices: tuple[tuple[str, str], ...]):
+        self.choices = choices
+
+    def __iter__(self):
+        return iter(self.choices)
+
+    def __len__(self) -> int:
+        return len(self.choices)
+
+
+@functools.cache
+def _filter_choices(language: str) -> tuple[KeptChoices, KeptChoices]:
+    """The country and language filters' choices, "any" first, in `language` (the active
+    one)."""
+    return (KeptChoices((("", gettext("Any country")), *_country_choices(language))),
+            KeptChoices((("", gettext("Any language")), *_language_choices(language))))
 
 
 def network_choices() -> tuple[tuple[str, str], ...]:
@@ -107,8 +131,9 @@ class DirectoryForm(forms.Form):
                                               ("ours", settings.NETWORK_NAME), *peers]
         else:
             del self.fields["network"]  # no peers: nothing to choose between
-        self.fields["country"].choices = [("", _("Any country")), *country_choices()]
-        self.fields["language"].choices = [("", _("Any language")), *language_choices()]
+        countries, languages = _filter_choices(get_language() or "en")
+        self.fields["country"].choices = countries
+        self.fields["language"].choices = languages
         if not self.is_bound or not self.data.get("status"):
             self.initial["status"] = list(DEFAULT_LISTED_STATUSES)
 
