@@ -131,11 +131,12 @@ def chapters_near(latitude: float, longitude: float, radius_km: float, chapters=
 def nearest_chapters(chapter: Chapter, radius_km: float, *,
                      limit: int) -> list[tuple[Chapter, float]]:
     """The listed local chapters within `radius_km` of `chapter`, nearest first, with their
-    distance: one query, the database computing and ordering the distances."""
+    distance: one query, the database computing and ordering the distances (raw SQL: the
+    same formula as expressions cost 1.7 ms to compile on every chapter page)."""
     rows = (Chapter.objects.listed().filter(kind=ChapterKind.LOCAL)
             .filter(box_around(chapter.latitude, chapter.longitude, radius_km))
             .exclude(pk=chapter.pk)
-            .annotate(km=distance_expression(chapter.latitude, chapter.longitude))
+            .annotate(km=distance_sql(chapter.latitude, chapter.longitude))
             .filter(km__lte=radius_km).order_by("km", "pk")[:limit])
     return [(row, row.km) for row in rows]
 

@@ -136,3 +136,30 @@ def test_rules_read_with_the_chapter_render_as_read_alone(language, versions, ch
     # The data versions (tests read them every time), the baseline's version (the first
     # time in this process), and the history past version 1.
     assert len(queries) <= 2 + (1 if versions > 1 else 0)
+
+
+def test_nearby_chapters_are_the_nearest_five_at_pythons_distances(chapter_a, client):
+    """The page's "Chapters nearby": listed local chapters within 300 km, nearest first, at
+    the distances `distance_km` gives (the database computes them in the same order of
+    operations), the chapter itself, unlisted, online and far chapters left out."""
+    from chapters.enums import ChapterKind
+    from chapters.geo import distance_km, nearest_chapters
+    from core.locale import format_distance
+
+    offsets = [0.9, 0.05, 1.7, 0.3, 2.2, 0.6, 1.2]  # degrees of latitude north
+    near = [make_chapter(f"near-{i}", latitude=chapter_a.latitude + d,
+                         longitude=chapter_a.longitude + d / 3) for i, d in enumerate(offsets)]
+    make_chapter("hidden", latitude=chapter_a.latitude + 0.01, longitude=chapter_a.longitude,
+                 is_listed=False)
+    make_chapter("far", latitude=chapter_a.latitude + 4, longitude=chapter_a.longitude)
+    make_chapter("remote", kind=ChapterKind.ONLINE)
+    expected = sorted((distance_km(chapter_a.latitude, chapter_a.longitude, c.latitude,
+                                   c.longitude), c.slug) for c in near)[:5]
+    found = nearest_chapters(chapter_a, 300, limit=5)
+    assert [c.slug for c, _km in found] == [slug for _km, slug in expected]
+    assert [km for _c, km in found] == pytest.approx([km for km, _slug in expected], abs=1e-9)
+    page = client.get(chapter_a.get_absolute_url()).content.decode()
+    shown = [page.index(f"/chapters/{slug}/") for _km, slug in expected]
+    assert shown == sorted(shown)
+    assert all(format_distance(km) in page for km, _slug in expected)
+    assert "/chapters/hidden/" not in page and "/chapters/far/" not in page
