@@ -7,7 +7,8 @@ from functools import lru_cache
 
 from allauth.account.models import EmailAddress
 from django import template
-from django.db.models.functions import Lower
+from django.db import connection
+from django.db.models.expressions import RawSQL
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -52,12 +53,17 @@ def _of_person(model, user):
     """A person's follows or watches: linked to their account, or under their address or one
     of their verified ones (addresses are stored lower-cased). Indexed lookups joined by
     UNION: an OR across the columns reads the whole table (as it made /me/'s registrations
-    take 4 s at a million people)."""
-    verified = (EmailAddress.objects.filter(user=user, verified=True)
-                .annotate(email_key=Lower("email")).values("email_key"))
-    ids = model.objects.filter(user=user).values("pk").union(
-        model.objects.filter(email__in=verified).values("pk"),
-        model.objects.filter(email=user.email.lower()).values("pk"))
+    take 4 s at a million people). Written as SQL: the same three querysets and their
+    subquery cost more to build and compile than the lookups take to run."""
+    quote = connection.ops.quote_name
+    table, pk, email = quote(model._meta.db_table), quote("id"), quote("email")
+    ids = RawSQL(
+        f"SELECT {pk} FROM {table} WHERE {quote('user_id')} = %s"
+        f" UNION SELECT {pk} FROM {table} WHERE {email} IN (SELECT LOWER({email}) FROM"
+        f" {quote(EmailAddress._meta.db_table)} WHERE {quote('user_id')} = %s AND"
+        f" {quote('verified')} = %s)"
+        f" UNION SELECT {pk} FROM {table} WHERE {email} = %s",
+        [user.pk, user.pk, True, user.email.lower()])
     return model.objects.filter(pk__in=ids)
 
 
