@@ -2,11 +2,11 @@
 
 from allauth.account.models import EmailAddress
 from django import template
-from django.db.models.functions import Lower
+from django.db import connection
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from core import pagecache
-
 from core.locale import viewer_zone
 
 from .. import permissions as session_permissions
@@ -48,15 +48,19 @@ def registrations_of(user):
     """A person's registrations: linked to them, or made with one of their verified emails.
 
     Two indexed lookups joined by UNION: an OR across the two columns made PostgreSQL walk
-    every session in start order (4 s a call with 200,000 sessions).
+    every session in start order (4 s a call with 200,000 sessions). Written as SQL (the
+    address on `registration_email_lower_idx`): the same as querysets and a subquery cost
+    more to build and compile than the lookups take to run.
     """
-    emails = (EmailAddress.objects.filter(user=user, verified=True)
-              .annotate(email_key=Lower("email")).values("email_key"))
-    by_user = Registration.objects.filter(user=user).values("pk")
-    by_email = (Registration.objects.annotate(email_key=Lower("email"))
-                .filter(email_key__in=emails).values("pk"))
-    return Registration.objects.filter(pk__in=by_user.union(by_email)).select_related(
-        "session__chapter")
+    quote = connection.ops.quote_name
+    table, email = quote(Registration._meta.db_table), quote("email")
+    ids = RawSQL(
+        f"SELECT {quote('id')} FROM {table} WHERE {quote('user_id')} = %s"
+        f" UNION SELECT {quote('id')} FROM {table} WHERE LOWER({email}) IN"
+        f" (SELECT LOWER({email}) FROM {quote(EmailAddress._meta.db_table)}"
+        f" WHERE {quote('user_id')} = %s AND {quote('verified')} = %s)",
+        [user.pk, user.pk, True])
+    return Registration.objects.filter(pk__in=ids).select_related("session__chapter")
 
 
 @register.inclusion_tag("onboarding/tags/my_registrations.html", takes_context=True)
