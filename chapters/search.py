@@ -70,6 +70,8 @@ class Results:
     # The point searched around (a place's or the coordinates given), to ~1 km.
     point: tuple[float, float] | None = None
     global_chapter: Chapter | None = None
+    # The data version the online chapters were read under (their section is kept by it).
+    online_version: tuple[int, ...] = ()
     # Groups of peer networks near the place, and those whose name matched.
     peers: list[tuple[PeerChapter, float]] = field(default_factory=list)
     peer_name_matches: list[PeerChapter] = field(default_factory=list)
@@ -229,11 +231,11 @@ def local_shown(latitude: float, longitude: float, filters: Filters, *, named: s
     return lists[LOCAL], lists[REVIVE], lists[GRADUATED]
 
 
-def _online_and_global(filters: Filters) -> list[Chapter]:
+def _online_and_global(filters: Filters) -> tuple[list[Chapter], tuple[int, ...]]:
     """The first MAX_ONLINE online chapters under the status filter in name order, and the
     Global chapter wherever it sorts (the fallback when none speaks the language asked
     for), in name order: one query whether the fallback is needed or not, and none while the
-    chapters are unchanged."""
+    chapters are unchanged; with the data version they were read under."""
     def read() -> list[Chapter]:
         online = Chapter.objects.listed().filter(kind=ChapterKind.ONLINE,
                                                  status__in=filters.statuses)
@@ -241,9 +243,10 @@ def _online_and_global(filters: Filters) -> list[Chapter]:
         return list(online.filter(Q(pk__in=first) | Q(slug="global")).order_by("name"))
 
     # The same for every search under these statuses: kept per process under the chapters'
-    # data version (the list is shared: callers filter it into lists of their own).
-    return pagecache.remember(f"online:{','.join(sorted(filters.statuses))}",
-                              [pagecache.CHAPTERS], read)
+    # data version (the list is shared: callers filter it into lists of their own), given
+    # with that version, which its rendering is kept under.
+    return pagecache.remembered(f"online:{','.join(sorted(filters.statuses))}",
+                                [pagecache.CHAPTERS], read)
 
 
 def search(query: str, latitude: float | None, longitude: float | None,
@@ -295,7 +298,7 @@ def search(query: str, latitude: float | None, longitude: float | None,
         results.nothing_near = not any(km <= NEAR_KM for _, km in results.local + results.peers)
     only_a_peer = filters.network not in ("", OURS)
     if (filters.kind != ChapterKind.LOCAL or results.nothing_near) and not only_a_peer:
-        online = _online_and_global(filters)
+        online, results.online_version = _online_and_global(filters)
         results.online = [c for c in online[:MAX_ONLINE] if _language_ok(c, filters)]
         if not results.online and results.nothing_near:
             results.online = [c for c in online if c.slug == "global"][:1]

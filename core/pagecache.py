@@ -98,13 +98,22 @@ _memo: dict[tuple, object] = {}
 def remember(name: str, depends_on: Iterable[str], compute: Callable[[], object]) -> object:
     """`compute()`'s answer, kept in this process until the data it depends on changes: for
     small lookups every request makes (the peer networks a search may be restricted to)."""
+    return remembered(name, depends_on, compute)[0]
+
+
+def remembered(name: str, depends_on: Iterable[str],
+               compute: Callable[[], object]) -> tuple[object, tuple[int, ...]]:
+    """`remember()`'s answer and the versions it is kept under, read before `compute()` ran
+    (so the answer is at least as new as they are): what a rendering of the answer kept
+    elsewhere must be keyed on, not the versions read again later."""
     names = tuple(depends_on)
-    key = (name, names, versions(*names))
+    current = versions(*names)
+    key = (name, names, current)
     if key not in _memo:
         if len(_memo) > 256:
             _memo.clear()
         _memo[key] = compute()
-    return _memo[key]
+    return _memo[key], current
 
 
 def forget() -> None:

@@ -4,8 +4,6 @@ the online chapters' section of the results follows from."""
 
 from django import template
 
-from core import pagecache
-
 from ..cards import card, peer_card
 
 register = template.Library()
@@ -16,8 +14,10 @@ register.simple_tag(peer_card, name="peer_card_of")
 @register.filter
 def online_key(results, target) -> tuple | None:
     """The key under which `{% once %}` keeps the online chapters' section (the language
-    aside): the chapters shown, the data version of chapters, and where links open. The same
-    twenty cards end nearly every search, whatever place was typed."""
-    if not results.online:
+    aside): the chapters shown, the data version of chapters they were read under (not the
+    version now: a change between the read and the rendering would keep old cards under the
+    new version), and where links open. The same twenty cards end nearly every search,
+    whatever place was typed."""
+    if not results.online or not results.online_version:
         return None
-    return (target, pagecache.versions(pagecache.CHAPTERS), tuple(c.pk for c in results.online))
+    return (target, results.online_version, tuple(c.pk for c in results.online))

@@ -81,3 +81,23 @@ def test_a_status_filter_keeps_its_own_list(online_chapters, client):
     assert "TWC Online 2" not in online_section(client, "Torino")
     response = client.get("/chapters/", {"q": "Potsdam", "status": ["active", "dormant"]})
     assert "TWC Online 2" in SECTION.findall(response.content.decode())[0]
+
+
+def test_a_change_between_the_read_and_the_rendering_is_not_kept(online_chapters, client,
+                                                                  monkeypatch):
+    """Another worker renames a chapter after this request read the online chapters and
+    before it rendered them: the section rendered from the old read is kept under the
+    version it was read under, so the next search shows the new name."""
+    from chapters import views
+
+    real = views.search
+
+    def search_then_a_write_elsewhere(*args, **kwargs):
+        results = real(*args, **kwargs)
+        Chapter.objects.filter(slug="online-1").update(name="TWC Online 1 Renamed")
+        return results
+
+    monkeypatch.setattr(views, "search", search_then_a_write_elsewhere)
+    assert "TWC Online 1 Renamed" not in online_section(client, "Torino")
+    monkeypatch.setattr(views, "search", real)
+    assert "TWC Online 1 Renamed" in online_section(client, "Potsdam")
