@@ -1,6 +1,5 @@
 """Template tags other apps' pages use to show onboarding parts (chapter page, /me/)."""
 
-from allauth.account.models import EmailAddress
 from django import template
 from django.db import connection
 from django.db.models.expressions import RawSQL
@@ -8,6 +7,7 @@ from django.utils import timezone
 
 from core import pagecache
 from core.locale import viewer_zone
+from core.privacy import verified_addresses_sql
 
 from .. import permissions as session_permissions
 from ..models import OnboardingSession, Registration
@@ -53,13 +53,12 @@ def registrations_of(user):
     more to build and compile than the lookups take to run.
     """
     quote = connection.ops.quote_name
-    table, email = quote(Registration._meta.db_table), quote("email")
+    table = quote(Registration._meta.db_table)
+    verified, verified_params = verified_addresses_sql(user)
     ids = RawSQL(
         f"SELECT {quote('id')} FROM {table} WHERE {quote('user_id')} = %s"
-        f" UNION SELECT {quote('id')} FROM {table} WHERE LOWER({email}) IN"
-        f" (SELECT LOWER({email}) FROM {quote(EmailAddress._meta.db_table)}"
-        f" WHERE {quote('user_id')} = %s AND {quote('verified')} = %s)",
-        [user.pk, user.pk, True])
+        f" UNION SELECT {quote('id')} FROM {table} WHERE LOWER({quote('email')}) IN"
+        f" ({verified})", [user.pk, *verified_params])
     return Registration.objects.filter(pk__in=ids).select_related("session__chapter")
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from allauth.account.models import EmailAddress
 from django import template
 from django.db import connection
 from django.db.models.expressions import RawSQL
@@ -14,6 +13,7 @@ from django.utils.translation import get_language
 
 from core import pagecache
 from core.pagination import MAX_ID
+from core.privacy import verified_addresses_sql
 from members.enums import MembershipStatus
 from members.models import Membership
 
@@ -57,13 +57,12 @@ def _of_person(model, user):
     subquery cost more to build and compile than the lookups take to run."""
     quote = connection.ops.quote_name
     table, pk, email = quote(model._meta.db_table), quote("id"), quote("email")
+    verified, verified_params = verified_addresses_sql(user)
     ids = RawSQL(
         f"SELECT {pk} FROM {table} WHERE {quote('user_id')} = %s"
-        f" UNION SELECT {pk} FROM {table} WHERE {email} IN (SELECT LOWER({email}) FROM"
-        f" {quote(EmailAddress._meta.db_table)} WHERE {quote('user_id')} = %s AND"
-        f" {quote('verified')} = %s)"
+        f" UNION SELECT {pk} FROM {table} WHERE {email} IN ({verified})"
         f" UNION SELECT {pk} FROM {table} WHERE {email} = %s",
-        [user.pk, user.pk, True, user.email.lower()])
+        [user.pk, *verified_params, user.email.lower()])
     return model.objects.filter(pk__in=ids)
 
 
