@@ -24,7 +24,8 @@ help; that help is asked for: each email carries a Message-ID made from its ledg
 (`message_id()`), the same on every attempt, so a receiver that drops duplicates by
 Message-ID (as large mailbox providers do) shows it once. If the database connection is
 lost while sending, the mark is written again on a new connection for up to
-`MARK_RETRY_SECONDS` rather than leaving a sent email unmarked.
+`MARK_RETRY_SECONDS` rather than leaving a sent email unmarked; lost before the send, the
+email is tried again on a new connection for as long, rather than failing its task unsent.
 """
 
 from __future__ import annotations
@@ -75,7 +76,32 @@ def deliver_once(recipient: str, template: str, object_key: str,
 
     `send` is the message (its Message-ID is set from the ledger row, see `message_id()`),
     sent through the open mailer connection `via` if given, or a callable that sends it.
+
+    A database error before the send (the connection cut, or a pooler's notice of a dead
+    server read as a second result of BEGIN) is tried again on a new connection for up to
+    `MARK_RETRY_SECONDS`, unless a caller's transaction holds the connection: nothing went
+    out, and the ledger keeps the retry from sending what another run sent meanwhile.
+    Failing the task instead would leave the email never sent.
     """
+    deadline = time.monotonic() + MARK_RETRY_SECONDS
+    delay = 0.2
+    while True:
+        try:
+            return _deliver_once(recipient, template, object_key, send, via)
+        except DatabaseError:
+            # Only errors before the send come out of _deliver_once (after it, the mark is
+            # written again there).
+            if connection.in_atomic_block or time.monotonic() + delay > deadline:
+                raise
+            logger.warning("email delivery for %s failed before the send; trying again",
+                           template, exc_info=True)
+            connection.close()
+            time.sleep(delay)
+            delay = min(delay * 2, 5.0)
+
+
+def _deliver_once(recipient: str, template: str, object_key: str,
+                  send: Callable[[], object] | EmailMessage, via=None) -> bool:
     lookup = {"recipient_digest": recipient_digest(recipient), "template": template,
               "object_key": object_key[:200]}
     # 1. Record.

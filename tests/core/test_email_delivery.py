@@ -241,3 +241,47 @@ def test_erasure_after_a_key_rotation_still_finds_the_persons_rows(settings):
     settings.SECRET_KEY = "a-new-secret-key-after-rotation-0123456789"
     delete_account(person)
     assert not EmailDelivery.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+# The ledger row's insert (recording), and the second read of it (the locked one, before
+# the mark and the send).
+@pytest.mark.parametrize(("failing", "nth"), [("INSERT", 1), ("SELECT", 2)])
+def test_a_database_error_before_the_send_is_tried_again_not_left_unsent(failing, nth, caplog):
+    """The connection fails before the message went out (through PgBouncer, a dead server's
+    notice read as a second result of BEGIN): the email is sent once, on a new try, and the
+    task does not fail with it unsent."""
+    from django.db import InternalError
+
+    failures, seen = [], []
+
+    def fail_once(execute, sql, params, many, context):
+        if "core_emaildelivery" in sql and sql.lstrip().startswith(failing):
+            seen.append(sql)
+            if len(seen) == nth and not failures:
+                failures.append(sql)
+                raise InternalError("received 2 results from command 'BEGIN'")
+        return execute(sql, params, many, context)
+
+    message = mail.EmailMessage("Hello", "Body", to=["sam@example.org"])
+    with connection.execute_wrapper(fail_once):
+        assert deliver_once("sam@example.org", "test_message", "thing:9", message) is True
+    assert failures
+    assert [m.to for m in mail.outbox] == [["sam@example.org"]]
+    assert EmailDelivery.objects.get().status == "sent"
+    assert "failed before the send" in caplog.text
+
+
+def test_inside_a_callers_transaction_a_database_error_is_not_swallowed():
+    """The test's own transaction holds the connection: no reconnecting under it."""
+    from django.db import InternalError
+
+    def fail(execute, sql, params, many, context):
+        if "core_emaildelivery" in sql:
+            raise InternalError("server closed the connection")
+        return execute(sql, params, many, context)
+
+    message = mail.EmailMessage("Hello", "Body", to=["sam@example.org"])
+    with connection.execute_wrapper(fail), pytest.raises(InternalError):
+        deliver_once("sam@example.org", "test_message", "thing:10", message)
+    assert mail.outbox == []
